@@ -1,0 +1,47 @@
+"""Answer codes and the rules an answer must follow for its question (pure)."""
+
+from __future__ import annotations
+
+import msgspec
+
+from assess.framework.schema import LEVELS, Question
+
+NOT_APPLICABLE = "nvt"
+UNKNOWN = "onbekend"
+ANSWER_CODES = (*(str(level) for level in LEVELS), NOT_APPLICABLE, UNKNOWN)
+MAX_EXPLANATION = 4000
+MAX_EVIDENCE = 1000
+
+
+class Answer(msgspec.Struct, frozen=True):
+    code: str
+    regional: bool = False
+    explanation: str = ""
+    evidence: str = ""
+
+    @property
+    def level(self) -> int | None:
+        """The level the answer counts as: 0-3, 0 for 'onbekend', None for 'nvt'."""
+        if self.code == NOT_APPLICABLE:
+            return None
+        return 0 if self.code == UNKNOWN else int(self.code)
+
+
+def answer_problems(question: Question, answer: Answer) -> dict[str, str]:
+    """Field name -> Dutch message for each rule the answer breaks; empty when valid."""
+    problems: dict[str, str] = {}
+    if answer.code not in ANSWER_CODES:
+        problems["antwoord"] = "Kies 0, 1, 2, 3, 'nvt' of 'onbekend'."
+    elif answer.code == NOT_APPLICABLE and not question.nvt_toegestaan:
+        problems["antwoord"] = f"'Niet van toepassing' is bij vraag {question.id} niet toegestaan."
+    elif answer.code == NOT_APPLICABLE and not answer.explanation.strip():
+        problems["toelichting"] = "Licht toe waarom deze vraag niet van toepassing is."
+    if answer.regional and not question.regionaal_toegestaan:
+        problems["regionaal"] = f"Vraag {question.id} kan niet regionaal geregeld zijn."
+    elif answer.regional and answer.code in (NOT_APPLICABLE, UNKNOWN):
+        problems["regionaal"] = "Regionaal geregeld kan alleen met een niveau 0 tot en met 3."
+    if len(answer.explanation) > MAX_EXPLANATION:
+        problems["toelichting"] = f"De toelichting is te lang (maximaal {MAX_EXPLANATION} tekens)."
+    if len(answer.evidence) > MAX_EVIDENCE:
+        problems["bewijs"] = f"De onderbouwing is te lang (maximaal {MAX_EVIDENCE} tekens)."
+    return problems
