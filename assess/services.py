@@ -1,0 +1,451 @@
+"""Use cases. Each takes a session and never commits: the caller owns the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from assess.db.models import (
+    Answer,
+    AnswerChange,
+    ApiToken,
+    Assessment,
+    AuditEvent,
+    Municipality,
+    QuestionnaireVersion,
+    User,
+    utcnow,
+)
+from assess.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from assess.framework import answers as rules
+from assess.framework.gaps import GapAnalysis, analyse
+from assess.framework.schema import Questionnaire
+from assess.framework.scoring import score
+from assess.municipalities import RegisterRow, size_class
+from assess.security import hash_password, new_token
+
+DEFAULT_QUESTIONNAIRE = "zelfscan-mensenhandel"
+ROLES = ("medewerker", "analist", "beheerder")
+CONCEPT, SUBMITTED = "concept", "ingediend"
+FIRST_YEAR = 2018  # the national programme 'Samen tegen mensenhandel' started in 2018
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a use case, and from where (for the audit log)."""
+
+    user_id: int | None = None
+    source: str = ""
+
+
+SYSTEM = Actor(source="cli")
+
+
+def audit(
+    session: Session, actor: Actor, action: str, obj: str, obj_id: Any, **details: Any
+) -> None:
+    session.add(
+        AuditEvent(
+            actor_id=actor.user_id,
+            action=action,
+            object_type=obj,
+            object_id=str(obj_id),
+            details=details,
+            source=actor.source,
+        )
+    )
+
+
+# --- questionnaires --------------------------------------------------------------------
+
+
+def store_questionnaire(
+    session: Session, questionnaire: Questionnaire, actor: Actor = SYSTEM
+) -> bool:
+    """Store a questionnaire version; True when new, False when already stored unchanged."""
+    definition = msgspec.json.encode(questionnaire).decode()
+    digest = hashlib.sha256(definition.encode()).hexdigest()
+    existing = session.scalar(
+        select(QuestionnaireVersion).filter_by(
+            questionnaire_id=questionnaire.id, version=questionnaire.versie
+        )
+    )
+    if existing is not None:
+        if existing.sha256 != digest:
+            raise Conflict(
+                f"Versie {questionnaire.versie} van '{questionnaire.id}' is al geladen met andere "
+                "inhoud. Geef een gewijzigde vragenlijst een nieuw versienummer."
+            )
+        return False
+    session.add(
+        QuestionnaireVersion(
+            questionnaire_id=questionnaire.id,
+            version=questionnaire.versie,
+            title=questionnaire.titel,
+            definition=definition,
+            sha256=digest,
+        )
+    )
+    audit(
+        session,
+        actor,
+        "questionnaire.load",
+        "vragenlijst",
+        questionnaire.id,
+        versie=questionnaire.versie,
+    )
+    return True
+
+
+def stored_questionnaires(session: Session) -> list[Questionnaire]:
+    return [definition_of(v) for v in session.scalars(select(QuestionnaireVersion))]
+
+
+def definition_of(version: QuestionnaireVersion) -> Questionnaire:
+    return _decode_definition(version.sha256, version.definition)
+
+
+@lru_cache(maxsize=32)
+def _decode_definition(_sha256: str, definition: str) -> Questionnaire:
+    return msgspec.json.decode(definition, type=Questionnaire)
+
+
+def questionnaire_versions(session: Session) -> Sequence[QuestionnaireVersion]:
+    return session.scalars(
+        select(QuestionnaireVersion).order_by(
+            QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.id
+        )
+    ).all()
+
+
+def questionnaire_version(
+    session: Session, questionnaire_id: str, version: str | None = None
+) -> QuestionnaireVersion:
+    """The given version, or the latest loaded one."""
+    query = select(QuestionnaireVersion).filter_by(questionnaire_id=questionnaire_id)
+    if version is not None:
+        query = query.filter_by(version=version)
+    found = session.scalars(query.order_by(QuestionnaireVersion.id.desc())).first()
+    if found is None:
+        what = f"versie {version} van " if version else ""
+        raise NotFound(f"Er is geen {what}vragenlijst '{questionnaire_id}'.")
+    return found
+
+
+# --- municipalities --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterResult:
+    added: int
+    updated: int
+    ended: int
+
+
+def load_register(
+    session: Session, rows: list[RegisterRow], valid_from: date, actor: Actor = SYSTEM
+) -> RegisterResult:
+    """Load or update the register. Gemeenten missing from a newer register must be named as
+    a predecessor of one that is in it: they are ended and point to their successor."""
+    current = {m.code: m for m in session.scalars(select(Municipality))}
+    successor_of = {old: row.gemeentecode for row in rows for old in row.predecessors}
+    listed = {row.gemeentecode for row in rows}
+    problems = {
+        old: f"voorganger {old} van {new} is onbekend"
+        for old, new in successor_of.items()
+        if old not in current and old not in listed
+    }
+    for code, municipality in current.items():
+        if code not in listed and municipality.valid_to is None and code not in successor_of:
+            problems[code] = (
+                f"{code} ({municipality.name}) ontbreekt in het register en wordt door geen "
+                "gemeente als voorganger genoemd"
+            )
+    if problems:
+        raise InvalidInput("Het register past niet op de gemeenten die al bekend zijn.", problems)
+    added = updated = ended = 0
+    for row in rows:
+        municipality = current.get(row.gemeentecode)
+        if municipality is None:
+            municipality = Municipality(code=row.gemeentecode, valid_from=valid_from)
+            session.add(municipality)
+            added += 1
+        else:
+            updated += 1
+        _apply_row(municipality, row)
+    session.flush()
+    for old, new in successor_of.items():
+        municipality = current.get(old)
+        if municipality is not None and old not in listed and municipality.valid_to is None:
+            municipality.valid_to = valid_from - timedelta(days=1)
+            municipality.successor_code = new
+            ended += 1
+    result = RegisterResult(added, updated, ended)
+    audit(session, actor, "register.load", "register", valid_from.isoformat(), **vars(result))
+    return result
+
+
+def _apply_row(municipality: Municipality, row: RegisterRow) -> None:
+    municipality.name = row.naam
+    municipality.province = row.provincie
+    municipality.population = row.inwoners
+    municipality.population_year = row.inwonersjaar
+    municipality.size_class = size_class(row.inwoners)
+    municipality.safety_region = row.veiligheidsregio
+    municipality.riec = row.riec
+    municipality.valid_to = None
+    municipality.successor_code = None
+
+
+def municipality(session: Session, code: str) -> Municipality:
+    found = session.get(Municipality, code)
+    if found is None:
+        raise NotFound(f"Gemeente {code} bestaat niet in het register.")
+    return found
+
+
+def municipalities(session: Session, *, include_ended: bool = False) -> Sequence[Municipality]:
+    query = select(Municipality).order_by(Municipality.name)
+    if not include_ended:
+        query = query.where(Municipality.valid_to.is_(None))
+    return session.scalars(query).all()
+
+
+# --- users and tokens ------------------------------------------------------------------
+
+
+def add_user(
+    session: Session,
+    email: str,
+    role: str,
+    password: str,
+    municipality_code: str | None = None,
+    actor: Actor = SYSTEM,
+) -> User:
+    email = email.strip().lower()
+    problems: dict[str, str] = {}
+    if "@" not in email or len(email) > 254:
+        problems["email"] = "Geef een geldig e-mailadres."
+    if role not in ROLES:
+        problems["rol"] = f"Kies een rol uit: {', '.join(ROLES)}."
+    if role == "medewerker" and not municipality_code:
+        problems["gemeente"] = "Een medewerker hoort bij een gemeente."
+    if role != "medewerker" and municipality_code:
+        problems["gemeente"] = "Alleen een medewerker hoort bij een gemeente."
+    if len(password) < 10:
+        problems["wachtwoord"] = "Een wachtwoord heeft minstens 10 tekens."
+    if problems:
+        raise InvalidInput("De gebruiker kan zo niet worden aangemaakt.", problems)
+    if municipality_code:
+        municipality(session, municipality_code)
+    if session.scalar(select(User).filter_by(email=email)) is not None:
+        raise Conflict(f"Er is al een gebruiker met e-mailadres {email}.")
+    user = User(
+        email=email,
+        role=role,
+        password_hash=hash_password(password),
+        municipality_code=municipality_code,
+    )
+    session.add(user)
+    session.flush()
+    audit(session, actor, "user.add", "gebruiker", user.id, email=email, rol=role)
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).filter_by(email=email.strip().lower()))
+    if user is None:
+        raise NotFound(f"Er is geen gebruiker met e-mailadres {email}.")
+    return user
+
+
+def create_token(
+    session: Session,
+    user: User,
+    name: str = "",
+    expires_at: datetime | None = None,
+    actor: Actor = SYSTEM,
+) -> str:
+    """Create an API token; returns the token itself, which is stored only as a hash."""
+    token, digest = new_token()
+    record = ApiToken(user_id=user.id, token_hash=digest, name=name, expires_at=expires_at)
+    session.add(record)
+    session.flush()
+    audit(session, actor, "token.create", "token", record.id, gebruiker=user.email)
+    return token
+
+
+# --- assessments -----------------------------------------------------------------------
+
+
+def create_assessment(
+    session: Session,
+    municipality_code: str,
+    year: int,
+    actor: Actor = SYSTEM,
+    *,
+    synthetic: bool = False,
+) -> Assessment:
+    gemeente = municipality(session, municipality_code)
+    this_year = utcnow().year
+    if not FIRST_YEAR <= year <= this_year + 1:
+        raise InvalidInput(
+            f"Kies een peiljaar van {FIRST_YEAR} tot en met {this_year + 1}.",
+            {"jaar": f"{year} ligt buiten {FIRST_YEAR}-{this_year + 1}."},
+        )
+    if gemeente.valid_to is not None and gemeente.valid_to.year < year:
+        raise InvalidInput(
+            f"Gemeente {gemeente.name} bestaat sinds {gemeente.valid_to:%d-%m-%Y} niet meer"
+            + (
+                f"; haar opvolger is {gemeente.successor_code}." if gemeente.successor_code else "."
+            ),
+            {"jaar": "De gemeente bestond niet meer in dat jaar."},
+        )
+    taken = session.scalar(
+        select(Assessment.id).filter_by(municipality_code=municipality_code, year=year)
+    )
+    if taken is not None:
+        raise Conflict(f"Gemeente {gemeente.name} heeft al een zelfevaluatie voor {year}.")
+    version = questionnaire_version(session, DEFAULT_QUESTIONNAIRE)
+    assessment = Assessment(
+        municipality_code=municipality_code,
+        year=year,
+        questionnaire_version=version,
+        status=CONCEPT,
+        synthetic=synthetic,
+    )
+    session.add(assessment)
+    session.flush()
+    audit(session, actor, "assessment.create", "zelfevaluatie", assessment.id, jaar=year)
+    return assessment
+
+
+def assessment(session: Session, assessment_id: uuid.UUID | str) -> Assessment:
+    try:
+        key = assessment_id if isinstance(assessment_id, uuid.UUID) else uuid.UUID(assessment_id)
+    except ValueError:
+        key = None
+    found = session.get(Assessment, key) if key is not None else None
+    if found is None:
+        raise NotFound(f"Zelfevaluatie {assessment_id} bestaat niet.")
+    return found
+
+
+def assessments_of(session: Session, municipality_code: str) -> Sequence[Assessment]:
+    municipality(session, municipality_code)
+    return session.scalars(
+        select(Assessment)
+        .filter_by(municipality_code=municipality_code)
+        .order_by(Assessment.year.desc())
+    ).all()
+
+
+def questionnaire_of(item: Assessment) -> Questionnaire:
+    return definition_of(item.questionnaire_version)
+
+
+def answer_value(row: Answer) -> rules.Answer:
+    return rules.Answer(row.code, row.regional, row.explanation, row.evidence)
+
+
+def answers_of(item: Assessment) -> dict[str, rules.Answer]:
+    return {row.question_id: answer_value(row) for row in item.answers}
+
+
+def save_answer(
+    session: Session,
+    assessment_id: uuid.UUID | str,
+    question_id: str,
+    answer: rules.Answer,
+    actor: Actor = SYSTEM,
+    expected_version: int | None = None,
+) -> Assessment:
+    """Validate and store one answer, keeping its history; bumps the assessment version."""
+    item = assessment(session, assessment_id)
+    question = questionnaire_of(item).question(question_id)
+    if question is None:
+        raise NotFound(f"Vraag {question_id} bestaat niet in deze vragenlijst.")
+    current = next((a for a in item.answers if a.question_id == question_id), None)
+    if expected_version is not None and expected_version != item.version:
+        raise StaleVersion(
+            "Iemand anders heeft deze zelfevaluatie intussen gewijzigd. "
+            "Bekijk het huidige antwoord en sla opnieuw op.",
+            current=answer_value(current) if current else None,
+        )
+    if item.status == SUBMITTED:
+        raise Conflict(
+            "Deze zelfevaluatie is ingediend; antwoorden kunnen niet meer worden gewijzigd."
+        )
+    problems = rules.answer_problems(question, answer)
+    if problems:
+        raise InvalidInput(f"Het antwoord op vraag {question_id} is niet geldig.", problems)
+    old = msgspec.to_builtins(answer_value(current)) if current else None
+    if current is None:
+        current = Answer(assessment=item, question_id=question_id)
+        session.add(current)
+    current.code = answer.code
+    current.regional = answer.regional
+    current.explanation = answer.explanation
+    current.evidence = answer.evidence
+    current.prefilled = False
+    current.updated_at = item.updated_at = utcnow()
+    current.updated_by = actor.user_id
+    new = msgspec.to_builtins(answer)
+    session.add(
+        AnswerChange(
+            assessment_id=item.id,
+            question_id=question_id,
+            old=old,
+            new=new,
+            changed_by=actor.user_id,
+        )
+    )
+    audit(session, actor, "answer.save", "zelfevaluatie", item.id, vraag=question_id)
+    try:
+        session.flush()
+    except StaleDataError as exc:  # another transaction saved first: its version check failed
+        raise StaleVersion(
+            "Iemand anders sloeg tegelijk een wijziging op. Laad de zelfevaluatie opnieuw."
+        ) from exc
+    return item
+
+
+def submit(session: Session, assessment_id: uuid.UUID | str, actor: Actor = SYSTEM) -> Assessment:
+    item = assessment(session, assessment_id)
+    if item.status == SUBMITTED:
+        raise Conflict("Deze zelfevaluatie is al ingediend.")
+    analysis = analyse_assessment(item)
+    if analysis.open_questions:
+        raise Conflict(
+            f"Nog {len(analysis.open_questions)} vraag/vragen open: "
+            f"{', '.join(analysis.open_questions)}. Beantwoord alle vragen voor het indienen.",
+        )
+    item.status = SUBMITTED
+    item.submitted_at = item.updated_at = utcnow()
+    item.submitted_by = actor.user_id
+    audit(session, actor, "assessment.submit", "zelfevaluatie", item.id)
+    session.flush()
+    return item
+
+
+def analyse_assessment(item: Assessment) -> GapAnalysis:
+    questionnaire = questionnaire_of(item)
+    return analyse(questionnaire, score(questionnaire, answers_of(item)))
+
+
+def gap_analysis(session: Session, assessment_id: uuid.UUID | str) -> GapAnalysis:
+    return analyse_assessment(assessment(session, assessment_id))
+
+
+def count_assessments(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Assessment)) or 0

@@ -1,0 +1,123 @@
+"""Shared fixtures: the questionnaires, and a migrated database per backend per session.
+
+Database tests run on SQLite, and also on PostgreSQL when ASSESS_TEST_DATABASE_URL is set.
+Each test runs inside a transaction that is rolled back, so tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from assess import services
+from assess.db.migrate import upgrade
+from assess.db.session import make_engine
+from assess.framework.loader import parse_questionnaire
+from assess.framework.schema import Questionnaire
+from assess.municipalities import REGISTER_2025, parse_register
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data"
+QUESTIONNAIRE_FILE = ROOT / "questionnaires" / "zelfscan-mensenhandel-2026.yaml"
+BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("ASSESS_TEST_DATABASE_URL") else [])]
+
+
+@pytest.fixture(scope="session")
+def questionnaire() -> Questionnaire:
+    return parse_questionnaire(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def mini() -> Questionnaire:
+    return parse_questionnaire((DATA / "mini.yaml").read_text(encoding="utf-8"))
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    """A private schema on the test server, dropped afterwards."""
+    schema = f"assess_test_{uuid.uuid4().hex[:10]}"
+    url = os.environ["ASSESS_TEST_DATABASE_URL"]
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A migrated database holding the register and the questionnaire."""
+    if request.param == "postgresql":
+        engines = _postgres_engine()
+        engine = next(engines)
+    else:
+        engines = None
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        services.load_register(session, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
+        services.store_questionnaire(
+            session, parse_questionnaire(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
+        )
+    yield engine
+    if engines is not None:
+        engines.close()
+    else:
+        engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def factory(connection: Connection) -> sessionmaker[Session]:
+    """Sessions that commit into savepoints of the test's transaction."""
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    with factory() as s:
+        yield s
+
+
+@pytest.fixture
+def app(engine: Engine, factory: sessionmaker[Session]):
+    """The real app, its requests running inside the test's transaction."""
+    from assess.app import create_app
+    from assess.config import Settings
+
+    application = create_app(
+        Settings(database_url=engine.url.render_as_string(hide_password=False), secret_key="test")
+    )
+    application.state.session_factory = factory
+    return application
+
+
+@pytest.fixture
+def client(app):
+    from litestar.testing import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
