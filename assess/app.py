@@ -1,0 +1,63 @@
+"""create_app(settings) -> Litestar. Nothing happens at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar, Router, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from assess.config import Settings, load_settings
+from assess.db.session import make_engine, session_factory
+from assess.web.api import GemeentenController, VragenlijstenController
+from assess.web.deps import provide_session
+from assess.web.errors import EXCEPTION_HANDLERS
+from assess.web.middleware import API_VERSION, NoTrailingSlash, add_api_version
+from assess.web.pages import PublicPages
+
+WEB = Path(__file__).parent / "web"
+
+
+@get("/health", include_in_schema=False, sync_to_thread=False)
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings) -> Litestar:
+    engine = make_engine(settings.effective_database_url)
+    api = Router(path="/api/v1", route_handlers=[GemeentenController, VragenlijstenController])
+    return Litestar(
+        route_handlers=[
+            health,
+            api,
+            PublicPages,
+            create_static_files_router(path="/static", directories=[WEB / "static"]),
+        ],
+        dependencies={"db": Provide(provide_session)},
+        state=State(
+            {"settings": settings, "engine": engine, "session_factory": session_factory(engine)}
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[NoTrailingSlash()],
+        before_send=[add_api_version],
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="Zelfscan mensenhandel API",
+            version=API_VERSION,
+            description="Zelfevaluatie van de gemeentelijke aanpak van mensenhandel.",
+            path="/api/v1",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        on_shutdown=[lambda: engine.dispose()],
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """Factory for uvicorn (`serve --workers N`): settings from ASSESS_* variables."""
+    return create_app(load_settings())

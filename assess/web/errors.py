@@ -1,0 +1,124 @@
+"""problem+json for every API error (RFC 9457), HTML error pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from assess.errors import ServiceError, StaleVersion
+from assess.framework.messages import in_dutch
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Ongeldig verzoek",
+    401: "Niet aangemeld",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    409: "Conflict",
+    412: "Verouderde versie",
+    413: "Verzoek te groot",
+    415: "Verkeerd mediatype",
+    422: "Ongeldige invoer",
+    429: "Te veel verzoeken",
+    500: "Interne fout",
+}
+DETAILS = {
+    401: "Meld u aan met een geldig API-token (Authorization: Bearer ...).",
+    403: "U heeft geen toegang tot deze gegevens.",
+    404: "Deze bron bestaat niet.",
+    405: "Deze methode is hier niet toegestaan.",
+    413: "Het verzoek is te groot.",
+    500: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+}
+
+
+class InvalidParam(msgspec.Struct, rename="camel"):
+    name: str
+    reason: str
+
+
+class Problem(msgspec.Struct, rename="camel", omit_defaults=True):
+    status: int
+    title: str
+    detail: str
+    type: str = "about:blank"
+    invalid_params: list[InvalidParam] = []
+    current: Any = None
+
+
+def problem(
+    status: int, detail: str, invalid: dict[str, str] | None = None, **extra: Any
+) -> Response:
+    body = Problem(
+        status=status,
+        title=TITLES.get(status, "Fout"),
+        detail=detail,
+        invalid_params=[InvalidParam(k, v) for k, v in (invalid or {}).items()],
+        **extra,
+    )
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _respond(request: Request, status: int, detail: str, **kwargs: Any) -> Response:
+    if _is_api(request):
+        return problem(status, detail, **kwargs)
+    return Template(
+        "error.html",
+        context={"status": status, "title": TITLES.get(status, "Fout"), "detail": detail},
+        status_code=status,
+    )  # type: ignore[return-value]
+
+
+def service_error(request: Request, exc: ServiceError) -> Response:
+    extra = {"current": exc.current} if isinstance(exc, StaleVersion) and exc.current else {}
+    return _respond(request, exc.status, exc.detail, invalid=exc.invalid_params, **extra)
+
+
+def validation_error(request: Request, exc: ValidationException) -> Response:
+    invalid: dict[str, str] = {}
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            message, _, path = str(item.get("message", "")).partition(" - at `$.")
+            name = item.get("key") or path.rstrip("`") or item.get("source") or "body"
+            invalid[camel(str(name))] = in_dutch(message)
+    return _respond(request, 400, "De invoer klopt niet. Zie invalidParams.", invalid=invalid)
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    detail = DETAILS.get(status) or (exc.detail if status < 500 else DETAILS[500])
+    response = _respond(request, status, detail)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, DETAILS[500])
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ServiceError: service_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
+    Exception: internal_error,
+}

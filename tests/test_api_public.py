@@ -1,0 +1,108 @@
+"""The public part of the API and the home page, through the real app."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+PROBLEM = "application/problem+json"
+
+
+def test_health(client):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert {
+        "/api/v1/gemeenten",
+        "/api/v1/gemeenten/{gemeentecode}",
+        "/api/v1/vragenlijsten/{vragenlijst_id}",
+    } <= set(document["paths"])
+    assert response.headers["API-Version"] == "1.0.0"
+
+
+def test_gemeenten_are_paginated_with_links(client):
+    response = client.get("/api/v1/gemeenten", params={"page": 2, "pageSize": 50})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["totaal"] == 342 and body["page"] == 2 and body["pageSize"] == 50
+    assert len(body["gemeenten"]) == 50
+    assert "page=3" in body["links"]["next"] and "page=1" in body["links"]["prev"]
+    assert "page=7" in body["links"]["last"]
+
+
+def test_one_gemeente_in_camel_case(client):
+    body = client.get("/api/v1/gemeenten/GM0193").json()
+    assert body["naam"] == "Zwolle"
+    assert body["grootteklasse"] == "100.000 - 150.000"
+    assert body["riec"] == "Oost-Nederland" and body["veiligheidsregio"] == "IJsselland"
+    assert body["geldigVanaf"] == "2025-01-01" and body["opvolger"] is None
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/gemeenten/GM9998", 404),
+        ("/api/v1/gemeenten/Zwolle", 400),
+        ("/api/v1/gemeenten/", 404),
+        ("/api/v1/gemeenten?pageSize=0", 400),
+        ("/api/v1/vragenlijsten/bestaat-niet", 404),
+    ],
+)
+def test_errors_are_problem_json_in_dutch(client, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    assert "Traceback" not in response.text
+    assert response.headers["API-Version"] == "1.0.0"
+
+
+def test_validation_problem_names_the_parameter(client):
+    body = client.get("/api/v1/gemeenten?pageSize=0").json()
+    assert [p["name"] for p in body["invalidParams"]] == ["pageSize"]
+
+
+def test_questionnaire_in_full(client, questionnaire):
+    body = client.get(f"/api/v1/vragenlijsten/{questionnaire.id}").json()
+    assert body["versie"] == questionnaire.versie
+    assert [d["code"] for d in body["domeinen"]] == ["A", "B", "C", "D", "E", "F"]
+    first = body["domeinen"][0]["vragen"][0]
+    assert [n["niveau"] for n in first["niveaus"]] == [0, 1, 2, 3]
+    assert first["niveaus"][0]["aanbeveling"] and first["niveaus"][2]["aanbeveling"] is None
+    assert "nvtToegestaan" in first and "regionaalToegestaan" in first
+    listed = client.get("/api/v1/vragenlijsten").json()
+    assert listed == [
+        {
+            "id": questionnaire.id,
+            "versie": questionnaire.versie,
+            "titel": questionnaire.titel,
+            "aantalVragen": len(questionnaire.questions()),
+        }
+    ]
+    missing = client.get(f"/api/v1/vragenlijsten/{questionnaire.id}?versie=1999.1")
+    assert missing.status_code == 404
+
+
+def test_home_page_explains_the_service_and_lists_every_question(client, questionnaire):
+    response = client.get("/")
+    page = BeautifulSoup(response.text, "html.parser")
+    assert page.html["lang"] == "nl"
+    assert page.h1.get_text(strip=True) == "Zelfscan aanpak mensenhandel"
+    headings = [h.get_text(" ", strip=True) for h in page.select("section.domain h3")]
+    assert headings == [f"{d.code}. {d.titel}" for d in questionnaire.domeinen]
+    ids = [li["id"] for li in page.select("ol.questions li")]
+    assert ids == [f"vraag-{q.id}" for q in questionnaire.questions()]
+
+
+def test_unknown_page_is_an_html_404(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
+    assert "Niet gevonden" in response.text
