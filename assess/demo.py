@@ -1,0 +1,159 @@
+"""Demo set-up: register, questionnaires, one user per role and synthetic assessments.
+
+Every synthetic assessment carries `synthetic=True` and is shown as demo data. The figures are
+generated, not measured: larger municipalities start higher and everyone improves a little
+each year, so that comparisons and trends have something to show.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from assess import services
+from assess.db.models import Answer, Assessment, Municipality, User
+from assess.framework.loader import parse_questionnaire
+from assess.framework.schema import Plateau, Question, Questionnaire
+from assess.municipalities import REGISTER_2025, SIZE_CLASSES, parse_register
+
+QUESTIONNAIRES = Path(__file__).parent.parent / "questionnaires"
+DEMO_MUNICIPALITY = "GM0193"  # Zwolle: every peer group of it has enough members
+NOT_APPLICABLE_NOTE = "Demodata: in deze (fictieve) situatie niet van toepassing."
+PARTICIPATION = 0.9
+BASE_LEVEL = dict(
+    zip((label for _, label in SIZE_CLASSES), (0.9, 1.1, 1.3, 1.6, 1.8, 2.0, 2.3), strict=True)
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    role: str
+    password: str
+    municipality: str | None = None
+
+
+DEMO_USERS = (
+    DemoUser("medewerker@demo.zelfscan.nl", "medewerker", "demo-medewerker", DEMO_MUNICIPALITY),
+    DemoUser("analist@demo.zelfscan.nl", "analist", "demo-analist-vng"),
+    DemoUser("beheerder@demo.zelfscan.nl", "beheerder", "demo-beheerder"),
+)
+
+
+def questionnaire_files() -> list[Path]:
+    return sorted(QUESTIONNAIRES.glob("*.yaml"))
+
+
+def prepare(session: Session, this_year: int) -> int:
+    """Load everything the demo needs, once; returns the number of assessments generated."""
+    if session.scalar(select(Municipality.code).limit(1)) is None:
+        rows = parse_register(REGISTER_2025.read_text(encoding="utf-8"))
+        services.load_register(session, rows, date(2025, 1, 1))
+    known: list[Questionnaire] = []
+    for path in questionnaire_files():
+        questionnaire = parse_questionnaire(path.read_text(encoding="utf-8"), known)
+        services.store_questionnaire(session, questionnaire)
+        known.append(questionnaire)
+    for user in DEMO_USERS:
+        if session.scalar(select(User.id).filter_by(email=user.email)) is None:
+            services.add_user(session, user.email, user.role, user.password, user.municipality)
+    if session.scalar(select(Assessment.id).filter_by(synthetic=True).limit(1)) is not None:
+        return 0
+    return generate(session, range(this_year - 2, this_year + 1))
+
+
+def generate(session: Session, years: range, seed: int = 2026) -> int:
+    version = services.questionnaire_version(session, services.DEFAULT_QUESTIONNAIRE)
+    questionnaire = services.definition_of(version)
+    difficulty = _difficulties(questionnaire, random.Random(seed))
+    assessments: list[dict[str, object]] = []
+    answers: list[dict[str, object]] = []
+    for gemeente in services.municipalities(session):
+        rng = random.Random(f"{seed}-{gemeente.code}")
+        effect = rng.gauss(0, 0.4)
+        for index, year in enumerate(years):
+            skip = gemeente.code == DEMO_MUNICIPALITY and year == years[-1]
+            if skip or rng.random() > PARTICIPATION:
+                continue
+            assessment_id = uuid.uuid4()
+            submitted = datetime(year, 10, 1, 9, tzinfo=UTC) + timedelta(days=rng.randrange(50))
+            assessments.append(
+                _assessment_row(assessment_id, gemeente, year, version.id, submitted, rng)
+            )
+            capability = BASE_LEVEL.get(gemeente.size_class or "", 1.3) + effect + 0.3 * index
+            for question in questionnaire.questions():
+                level = capability + difficulty[question.id] + rng.gauss(0, 0.6)
+                small = (gemeente.population or 0) < 50_000
+                answers.append(_answer_row(assessment_id, question, level, small, submitted, rng))
+    if assessments:
+        session.execute(insert(Assessment), assessments)
+        session.execute(insert(Answer), answers)
+    services.audit(
+        session, services.SYSTEM, "demo.generate", "demo", "synthetisch", aantal=len(assessments)
+    )
+    return len(assessments)
+
+
+def _difficulties(questionnaire: Questionnaire, rng: random.Random) -> dict[str, float]:
+    return {
+        q.id: rng.gauss(0, 0.4) - (0.5 if q.plateau == Plateau.VERDIEPING else 0.0)
+        for q in questionnaire.questions()
+    }
+
+
+def _assessment_row(
+    assessment_id: uuid.UUID,
+    gemeente: Municipality,
+    year: int,
+    version_id: int,
+    submitted: datetime,
+    rng: random.Random,
+) -> dict[str, object]:
+    sharing = rng.choices(("geanonimiseerd", "benoemd", "prive"), weights=(70, 25, 5))[0]
+    return {
+        "id": assessment_id,
+        "municipality_code": gemeente.code,
+        "year": year,
+        "questionnaire_version_id": version_id,
+        "status": services.SUBMITTED,
+        "sharing": sharing,
+        "synthetic": True,
+        "version": 1,
+        "created_at": submitted - timedelta(days=30),
+        "updated_at": submitted,
+        "submitted_at": submitted,
+    }
+
+
+def _answer_row(
+    assessment_id: uuid.UUID,
+    question: Question,
+    level: float,
+    small: bool,
+    submitted: datetime,
+    rng: random.Random,
+) -> dict[str, object]:
+    code, regional, note = str(max(0, min(3, round(level)))), False, ""
+    draw = rng.random()
+    if question.nvt_toegestaan and draw < 0.05:
+        code, note = "nvt", NOT_APPLICABLE_NOTE
+    elif draw > 0.96:
+        code = "onbekend"
+    elif question.regionaal_toegestaan and small and rng.random() < 0.5:
+        regional = True
+    return {
+        "assessment_id": assessment_id,
+        "question_id": question.id,
+        "code": code,
+        "regional": regional,
+        "explanation": note,
+        "evidence": "",
+        "prefilled": False,
+        "updated_at": submitted,
+    }

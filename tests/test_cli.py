@@ -1,0 +1,215 @@
+"""Every CLI command through the real `assess` entry point, on a fresh SQLite data dir."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import DATA, QUESTIONNAIRE_FILE
+
+from assess.cli import main
+from assess.municipalities import REGISTER_2025
+
+ASSESS = Path(sys.executable).with_name("assess")
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(home: Path, *args: str, stdin: str = "", **env: str) -> Result:
+    """Run `assess.cli:main` (what the console script calls) in this process."""
+    saved = {k: os.environ.get(k) for k in ("ASSESS_DATA_DIR", "ASSESS_DATABASE_URL", *env)}
+    os.environ["ASSESS_DATA_DIR"] = str(home / "data")
+    os.environ.pop("ASSESS_DATABASE_URL", None)
+    os.environ.update(env)
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    try:
+        with redirect_stdout(out), redirect_stderr(err), _stdin(stdin):
+            main(list(args))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@contextmanager
+def _stdin(text: str):
+    saved, sys.stdin = sys.stdin, io.StringIO(text)
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def test_installed_script_runs_the_same_entry_point(tmp_path):
+    result = subprocess.run(
+        [str(ASSESS), "questionnaire", "check", str(tmp_path / "x.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{tmp_path / 'x.yaml'}: bestand bestaat niet"
+
+
+@pytest.fixture(scope="module")
+def ready(tmp_path_factory) -> Path:
+    """A data dir with a migrated database, the register and the questionnaire."""
+    home = tmp_path_factory.mktemp("cli")
+    for args in (
+        ("db", "upgrade"),
+        ("municipalities", "load", str(REGISTER_2025)),
+        ("questionnaire", "load", str(QUESTIONNAIRE_FILE)),
+    ):
+        result = run(home, *args)
+        assert result.returncode == 0, result.stderr
+    return home
+
+
+def query(home: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(home / "data" / "assess.db") as db:
+        return db.execute(sql).fetchall()
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = run(tmp_path, "--help")
+    assert result.returncode == 0
+    for command in (
+        "demo",
+        "serve",
+        "db",
+        "backup",
+        "questionnaire",
+        "municipalities",
+        "user",
+        "token",
+    ):
+        assert command in result.stdout
+
+
+def test_commands_need_a_migrated_database(tmp_path):
+    result = run(tmp_path, "questionnaire", "load", str(QUESTIONNAIRE_FILE))
+    assert result.returncode == 1
+    assert "assess db upgrade" in result.stderr
+
+
+def test_loaded_register_and_questionnaire(ready):
+    assert query(ready, "select count(*) from municipalities") == [(342,)]
+    assert query(ready, "select questionnaire_id, version from questionnaire_versions") == [
+        ("zelfscan-mensenhandel", "2026.1")
+    ]
+    again = run(ready, "questionnaire", "load", str(QUESTIONNAIRE_FILE))
+    assert again.returncode == 0 and "al geladen, ongewijzigd" in again.stdout
+
+
+def test_questionnaire_check_ok(tmp_path):
+    result = run(tmp_path, "questionnaire", "check", str(QUESTIONNAIRE_FILE))
+    assert result.returncode == 0
+    assert result.stdout.startswith("zelfscan-mensenhandel 2026.1: in orde")
+
+
+def test_questionnaire_check_reports_every_problem_with_file_and_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (DATA / "mini.yaml")
+        .read_text()
+        .replace("doel: 3", "doel: 5")
+        .replace("bronnen: [ibp]", "bronnen: [ibx]")
+    )
+    result = run(tmp_path, "questionnaire", "check", str(bad), str(tmp_path / "missing.yaml"))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(
+        line.startswith(f"{bad}:") and "doel 5 ligt niet tussen 0 en 3" in line for line in lines
+    )
+    assert any("onbekende bron 'ibx'" in line for line in lines)
+    assert any("missing.yaml: bestand bestaat niet" in line for line in lines)
+    assert "Traceback" not in result.stderr
+
+
+def test_municipalities_load_reports_bad_lines_and_writes_nothing(ready, tmp_path):
+    bad = tmp_path / "register.csv"
+    text = REGISTER_2025.read_text().replace("GM0034,Almere", "GM34,Almere")
+    bad.write_text(text)
+    result = run(ready, "municipalities", "load", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:3: gemeentecode moet GM gevolgd door vier cijfers zijn" in result.stderr
+    assert query(ready, "select count(*) from municipalities") == [(342,)]
+
+
+def test_user_add_generates_a_password_and_token_create_prints_only_the_token(ready):
+    added = run(
+        ready, "user", "add", "p@gemeente.nl", "--role", "medewerker", "--gemeente", "GM0193"
+    )
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("Wachtwoord")
+    created = run(ready, "token", "create", "p@gemeente.nl", "--naam", "test")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    assert token.startswith("zsm_") and "\n" not in token
+    hashes = [h for (h,) in query(ready, "select token_hash from api_tokens")]
+    assert token not in hashes and len(hashes) >= 1
+
+
+def test_user_add_with_password_stdin_and_bad_input(ready):
+    ok = run(
+        ready,
+        "user",
+        "add",
+        "a@vng.nl",
+        "--role",
+        "analist",
+        "--password-stdin",
+        stdin="een-lang-wachtwoord\n",
+    )
+    assert ok.returncode == 0 and ok.stdout == ""
+    duplicate = run(
+        ready,
+        "user",
+        "add",
+        "a@vng.nl",
+        "--role",
+        "analist",
+        "--password-stdin",
+        stdin="een-lang-wachtwoord\n",
+    )
+    assert duplicate.returncode == 1 and "al een gebruiker" in duplicate.stderr
+    no_gemeente = run(ready, "user", "add", "b@x.nl", "--role", "medewerker")
+    assert no_gemeente.returncode == 1 and "gemeente" in no_gemeente.stderr
+    unknown = run(ready, "user", "add", "c@x.nl", "--role", "koning")
+    assert unknown.returncode == 1 and "koning" in unknown.stderr
+    assert run(ready, "token", "create", "niemand@x.nl").returncode == 1
+
+
+def test_backup_makes_a_usable_copy(ready, tmp_path):
+    target = tmp_path / "kopie.db"
+    result = run(ready, "backup", str(target))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("select count(*) from municipalities").fetchone() == (342,)
+
+
+def test_serve_refuses_without_secret_key(ready):
+    result = run(ready, "serve", ASSESS_SECRET_KEY="")
+    assert result.returncode == 1 and "ASSESS_SECRET_KEY" in result.stderr
+
+
+def test_bad_setting_is_reported(tmp_path):
+    result = run(tmp_path, "db", "upgrade", ASSESS_MIN_GROUP_SIZE="vijf")
+    assert result.returncode == 1 and "ongeldige instelling" in result.stderr
