@@ -168,27 +168,10 @@ def test_user_add_generates_a_password_and_token_create_prints_only_the_token(re
 
 
 def test_user_add_with_password_stdin_and_bad_input(ready):
-    ok = run(
-        ready,
-        "user",
-        "add",
-        "a@vng.nl",
-        "--role",
-        "analist",
-        "--password-stdin",
-        stdin="een-lang-wachtwoord\n",
-    )
+    add_analyst = ("user", "add", "a@vng.nl", "--role", "analist", "--password-stdin")
+    ok = run(ready, *add_analyst, stdin="een-lang-wachtwoord\n")
     assert ok.returncode == 0 and ok.stdout == ""
-    duplicate = run(
-        ready,
-        "user",
-        "add",
-        "a@vng.nl",
-        "--role",
-        "analist",
-        "--password-stdin",
-        stdin="een-lang-wachtwoord\n",
-    )
+    duplicate = run(ready, *add_analyst, stdin="een-lang-wachtwoord\n")
     assert duplicate.returncode == 1 and "al een gebruiker" in duplicate.stderr
     no_gemeente = run(ready, "user", "add", "b@x.nl", "--role", "medewerker")
     assert no_gemeente.returncode == 1 and "gemeente" in no_gemeente.stderr
