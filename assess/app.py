@@ -7,8 +7,10 @@ from pathlib import Path
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -16,12 +18,15 @@ from litestar.template import TemplateConfig
 from assess.config import Settings, load_settings
 from assess.db.session import make_engine, session_factory
 from assess.web.api import GemeentenController, VragenlijstenController
+from assess.web.api_assessments import GemeenteZelfevaluatiesController, ZelfevaluatieController
+from assess.web.auth import BearerTokenAuth
 from assess.web.deps import provide_session
 from assess.web.errors import EXCEPTION_HANDLERS
 from assess.web.middleware import API_VERSION, NoTrailingSlash, add_api_version
 from assess.web.pages import PublicPages
 
 WEB = Path(__file__).parent / "web"
+MAX_BODY = 64 * 1024  # an answer with its longest toelichting fits many times
 
 
 @get("/health", include_in_schema=False, sync_to_thread=False)
@@ -31,11 +36,21 @@ def health() -> dict[str, str]:
 
 def create_app(settings: Settings) -> Litestar:
     engine = make_engine(settings.effective_database_url)
-    api = Router(path="/api/v1", route_handlers=[GemeentenController, VragenlijstenController])
+    public_api = Router(
+        path="/api/v1", route_handlers=[GemeentenController, VragenlijstenController]
+    )
+    private_api = Router(
+        path="/api/v1",
+        route_handlers=[GemeenteZelfevaluatiesController, ZelfevaluatieController],
+        middleware=[DefineMiddleware(BearerTokenAuth)],
+        security=[{"BearerToken": []}],
+        request_max_body_size=MAX_BODY,
+    )
     return Litestar(
         route_handlers=[
             health,
-            api,
+            public_api,
+            private_api,
             PublicPages,
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
@@ -53,6 +68,15 @@ def create_app(settings: Settings) -> Litestar:
             description="Zelfevaluatie van de gemeentelijke aanpak van mensenhandel.",
             path="/api/v1",
             render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="API-token van `assess token create` of de webpagina Account.",
+                    )
+                }
+            ),
         ),
         on_shutdown=[lambda: engine.dispose()],
     )

@@ -12,14 +12,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from assess import services
-from assess.db.models import Answer, Assessment, Municipality, User
+from assess.db.models import Answer, Assessment, AssessmentScore, Municipality, User
+from assess.framework import answers as rules
 from assess.framework.loader import parse_questionnaire
 from assess.framework.schema import Plateau, Question, Questionnaire
+from assess.framework.scoring import score, scored_groups
 from assess.municipalities import REGISTER_2025, SIZE_CLASSES, parse_register
 
 QUESTIONNAIRES = Path(__file__).parent.parent / "questionnaires"
@@ -73,7 +76,8 @@ def generate(session: Session, years: range, seed: int = 2026) -> int:
     questionnaire = services.definition_of(version)
     difficulty = _difficulties(questionnaire, random.Random(seed))
     assessments: list[dict[str, object]] = []
-    answers: list[dict[str, object]] = []
+    answers: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
     for gemeente in services.municipalities(session):
         rng = random.Random(f"{seed}-{gemeente.code}")
         effect = rng.gauss(0, 0.4)
@@ -87,13 +91,34 @@ def generate(session: Session, years: range, seed: int = 2026) -> int:
                 _assessment_row(assessment_id, gemeente, year, version.id, submitted, rng)
             )
             capability = BASE_LEVEL.get(gemeente.size_class or "", 1.3) + effect + 0.3 * index
-            for question in questionnaire.questions():
-                level = capability + difficulty[question.id] + rng.gauss(0, 0.6)
-                small = (gemeente.population or 0) < 50_000
-                answers.append(_answer_row(assessment_id, question, level, small, submitted, rng))
+            small = (gemeente.population or 0) < 50_000
+            rows = [
+                _answer_row(
+                    assessment_id,
+                    q,
+                    capability + difficulty[q.id] + rng.gauss(0, 0.6),
+                    small,
+                    submitted,
+                    rng,
+                )
+                for q in questionnaire.questions()
+            ]
+            answers += rows
+            given = {r["question_id"]: rules.Answer(r["code"], r["regional"]) for r in rows}
+            scores += [
+                {
+                    "assessment_id": assessment_id,
+                    "scope": scope,
+                    "key": group.key,
+                    "score": group.score,
+                    "coverage": group.coverage,
+                }
+                for scope, group in scored_groups(score(questionnaire, given))
+            ]
     if assessments:
         session.execute(insert(Assessment), assessments)
         session.execute(insert(Answer), answers)
+        session.execute(insert(AssessmentScore), scores)
     services.audit(
         session, services.SYSTEM, "demo.generate", "demo", "synthetisch", aantal=len(assessments)
     )
@@ -138,7 +163,7 @@ def _answer_row(
     small: bool,
     submitted: datetime,
     rng: random.Random,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     code, regional, note = str(max(0, min(3, round(level)))), False, ""
     draw = rng.random()
     if question.nvt_toegestaan and draw < 0.05:

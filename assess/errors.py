@@ -36,6 +36,12 @@ class StaleVersion(ServiceError):
     status = 412
     title = "Verouderde versie"
 
-    def __init__(self, detail: str, current: Any = None):
+    def __init__(self, detail: str, current: Any = None, version: int | None = None):
         super().__init__(detail)
         self.current = current
+        self.version = version
+
+
+class Forbidden(ServiceError):
+    status = 403
+    title = "Geen toegang"

@@ -15,28 +15,40 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from assess.access import (
+    COUNTED_IN_AGGREGATES,
+    SUBMITTED,
+    Principal,
+    Role,
+    Sharing,
+    can_read,
+    can_write,
+    sees_municipality,
+)
 from assess.db.models import (
     Answer,
     AnswerChange,
     ApiToken,
     Assessment,
+    AssessmentScore,
     AuditEvent,
     Municipality,
     QuestionnaireVersion,
     User,
     utcnow,
 )
-from assess.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from assess.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from assess.framework import answers as rules
+from assess.framework.benchmark import GroupComparison, ScoreKey, compare
 from assess.framework.gaps import GapAnalysis, analyse
 from assess.framework.schema import Questionnaire
-from assess.framework.scoring import score
+from assess.framework.scoring import Scores, score, scored_groups
 from assess.municipalities import RegisterRow, size_class
-from assess.security import hash_password, new_token
+from assess.security import hash_password, new_token, token_hash
 
 DEFAULT_QUESTIONNAIRE = "zelfscan-mensenhandel"
-ROLES = ("medewerker", "analist", "beheerder")
-CONCEPT, SUBMITTED = "concept", "ingediend"
+ROLES = tuple(role.value for role in Role)
+CONCEPT = "concept"
 FIRST_YEAR = 2018  # the national programme 'Samen tegen mensenhandel' started in 2018
 
 
@@ -46,6 +58,10 @@ class Actor:
 
     user_id: int | None = None
     source: str = ""
+
+    @classmethod
+    def of(cls, principal: Principal, source: str = "") -> Actor:
+        return cls(principal.user_id, source)
 
 
 SYSTEM = Actor(source="cli")
@@ -381,6 +397,7 @@ def save_answer(
             "Iemand anders heeft deze zelfevaluatie intussen gewijzigd. "
             "Bekijk het huidige antwoord en sla opnieuw op.",
             current=answer_value(current) if current else None,
+            version=item.version,
         )
     if item.status == SUBMITTED:
         raise Conflict(
@@ -433,9 +450,23 @@ def submit(session: Session, assessment_id: uuid.UUID | str, actor: Actor = SYST
     item.status = SUBMITTED
     item.submitted_at = item.updated_at = utcnow()
     item.submitted_by = actor.user_id
+    session.add_all(score_rows(item.id, analysis.scores))
     audit(session, actor, "assessment.submit", "zelfevaluatie", item.id)
     session.flush()
     return item
+
+
+def score_rows(assessment_id: uuid.UUID, scores: Scores) -> list[AssessmentScore]:
+    return [
+        AssessmentScore(
+            assessment_id=assessment_id,
+            scope=scope,
+            key=group.key,
+            score=group.score,
+            coverage=group.coverage,
+        )
+        for scope, group in scored_groups(scores)
+    ]
 
 
 def analyse_assessment(item: Assessment) -> GapAnalysis:
@@ -449,3 +480,177 @@ def gap_analysis(session: Session, assessment_id: uuid.UUID | str) -> GapAnalysi
 
 def count_assessments(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Assessment)) or 0
+
+
+# --- access-checked use cases (API and pages) ------------------------------------------
+
+
+def visible_assessments(
+    session: Session, principal: Principal, municipality_code: str, page: int, size: int
+) -> tuple[Sequence[Assessment], int]:
+    """The assessments of a gemeente that the principal may read, newest year first."""
+    municipality(session, municipality_code)
+    if not sees_municipality(principal, municipality_code):
+        raise NotFound(f"Gemeente {municipality_code} heeft geen zelfevaluaties die u mag zien.")
+    query = select(Assessment).filter_by(municipality_code=municipality_code)
+    if principal.role != Role.MEDEWERKER:
+        query = query.filter_by(status=SUBMITTED, sharing=Sharing.NAMED)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(Assessment.year.desc()).offset((page - 1) * size).limit(size)
+    ).all()
+    return items, total
+
+
+def readable_assessment(
+    session: Session, principal: Principal, assessment_id: uuid.UUID | str
+) -> Assessment:
+    """The assessment, or NotFound when the principal may not know it exists."""
+    item = assessment(session, assessment_id)
+    if not can_read(principal, item.municipality_code, item.status, item.sharing):
+        raise NotFound(f"Zelfevaluatie {assessment_id} bestaat niet.")
+    return item
+
+
+def writable_assessment(
+    session: Session, principal: Principal, assessment_id: uuid.UUID | str
+) -> Assessment:
+    item = readable_assessment(session, principal, assessment_id)
+    if not can_write(principal, item.municipality_code):
+        raise Forbidden(
+            "Alleen medewerkers van de gemeente zelf kunnen deze zelfevaluatie wijzigen."
+        )
+    return item
+
+
+def start_assessment(
+    session: Session, principal: Principal, municipality_code: str, year: int, source: str = ""
+) -> Assessment:
+    if not sees_municipality(principal, municipality_code):
+        municipality(session, municipality_code)
+        raise NotFound(f"Gemeente {municipality_code} heeft geen zelfevaluaties die u mag zien.")
+    if not can_write(principal, municipality_code):
+        raise Forbidden("Alleen medewerkers van een gemeente starten een zelfevaluatie.")
+    return create_assessment(session, municipality_code, year, Actor.of(principal, source))
+
+
+def set_sharing(
+    session: Session,
+    principal: Principal,
+    assessment_id: uuid.UUID | str,
+    sharing: Sharing,
+    source: str = "",
+) -> Assessment:
+    item = writable_assessment(session, principal, assessment_id)
+    if item.sharing != sharing:
+        old, item.sharing = item.sharing, sharing
+        item.updated_at = utcnow()
+        audit(
+            session,
+            Actor.of(principal, source),
+            "assessment.share",
+            "zelfevaluatie",
+            item.id,
+            oud=old,
+            nieuw=str(sharing),
+        )
+        session.flush()
+    return item
+
+
+# --- peer comparison -------------------------------------------------------------------
+
+PEER_GROUPS = {
+    "grootteklasse": ("grootteklasse", Municipality.size_class),
+    "provincie": ("provincie", Municipality.province),
+    "riec": ("RIEC-regio", Municipality.riec),
+    "alle": ("alle gemeenten", None),
+}
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    group: str
+    label: str
+    year: int
+    comparison: GroupComparison
+    own: dict[ScoreKey, float | None]
+
+
+def own_scores(scores: Scores) -> dict[ScoreKey, float | None]:
+    return {(scope, group.key): group.score for scope, group in scored_groups(scores)}
+
+
+def peer_comparison(
+    session: Session, item: Assessment, group: str, min_group_size: int
+) -> PeerComparison:
+    """The group's statistics from stored scores of submitted, shared assessments."""
+    kind, column = PEER_GROUPS[group]
+    gemeente = municipality(session, item.municipality_code)
+    value = getattr(gemeente, column.key) if column is not None else None
+    label = kind if column is None else f"{kind} {value or 'onbekend'}"
+    members: dict[uuid.UUID, dict[ScoreKey, float | None]] = {}
+    if column is None or value is not None:
+        query = (
+            select(
+                AssessmentScore.assessment_id,
+                AssessmentScore.scope,
+                AssessmentScore.key,
+                AssessmentScore.score,
+            )
+            .join(Assessment, Assessment.id == AssessmentScore.assessment_id)
+            .join(Municipality, Municipality.code == Assessment.municipality_code)
+            .where(
+                Assessment.year == item.year,
+                Assessment.questionnaire_version_id == item.questionnaire_version_id,
+                Assessment.status == SUBMITTED,
+                Assessment.sharing.in_([str(s) for s in COUNTED_IN_AGGREGATES]),
+            )
+        )
+        if column is not None:
+            query = query.where(column == value)
+        for assessment_id, scope, key, score_value in session.execute(query):
+            members.setdefault(assessment_id, {})[(scope, key)] = score_value
+    return PeerComparison(
+        group=group,
+        label=label,
+        year=item.year,
+        comparison=compare(members, min_group_size, label),
+        own=own_scores(analyse_assessment(item).scores),
+    )
+
+
+# --- authentication --------------------------------------------------------------------
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """The active user behind a valid, unexpired, unrevoked API token."""
+    record = session.scalar(select(ApiToken).filter_by(token_hash=token_hash(token)))
+    if record is None or record.revoked_at is not None:
+        return None
+    if record.expires_at is not None and record.expires_at <= utcnow():
+        return None
+    user = session.get(User, record.user_id)
+    if user is None or not user.active:
+        return None
+    return principal_of(user)
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user.id, user.email, Role(user.role), user.municipality_code)
+
+
+def tokens_of(session: Session, user: User) -> Sequence[ApiToken]:
+    return session.scalars(
+        select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at)
+    ).all()
+
+
+def revoke_token(session: Session, user: User, token_id: int, actor: Actor = SYSTEM) -> ApiToken:
+    record = session.scalar(select(ApiToken).filter_by(id=token_id, user_id=user.id))
+    if record is None:
+        raise NotFound(f"Token {token_id} van {user.email} bestaat niet.")
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        audit(session, actor, "token.revoke", "token", record.id, gebruiker=user.email)
+    return record

@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess import services
@@ -56,6 +57,22 @@ def _postgres_engine() -> Iterator[Engine]:
         admin.dispose()
 
 
+def _real_sqlite_transactions(engine: Engine) -> None:
+    """Let SQLAlchemy emit BEGIN itself, so savepoints nest inside each test's transaction.
+
+    pysqlite would otherwise start no transaction before the first SAVEPOINT, and releasing
+    that savepoint would commit (see SQLAlchemy's pysqlite notes on savepoints).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_begin(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -67,6 +84,7 @@ def engine(
     else:
         engines = None
         engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+        _real_sqlite_transactions(engine)
     upgrade(engine)
     with Session(engine) as session, session.begin():
         services.load_register(session, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
@@ -121,3 +139,28 @@ def client(app):
 
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+OWN, OTHER = "GM0193", "GM0150"  # Zwolle and Deventer
+
+
+@pytest.fixture
+def tokens(factory: sessionmaker[Session]) -> dict[str, str]:
+    """API tokens per kind of user: own and other gemeente's officer, analyst, administrator."""
+    users = {
+        "medewerker": ("m@zwolle.nl", "medewerker", OWN),
+        "ander": ("m@deventer.nl", "medewerker", OTHER),
+        "analist": ("a@vng.nl", "analist", None),
+        "beheerder": ("b@vng.nl", "beheerder", None),
+    }
+    with factory() as s, s.begin():
+        return {
+            name: services.create_token(
+                s, services.add_user(s, email, role, "wachtwoord-123", code)
+            )
+            for name, (email, role, code) in users.items()
+        }
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from assess import services
 from assess.db.models import Answer as AnswerRow
 from assess.db.models import AnswerChange, ApiToken, Assessment, AuditEvent
-from assess.db.session import session_factory, transaction
+from assess.db.session import make_engine, session_factory, transaction
 from assess.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from assess.framework.answers import Answer
 
@@ -125,7 +125,10 @@ def test_gap_analysis_of_a_stored_assessment(session, questionnaire):
 
 def test_concurrent_saves_lose_no_acknowledged_write(engine):
     """Two sessions read version 1; the later writer gets StaleVersion, no silent overwrite."""
-    factory = session_factory(engine)
+    # A plain engine as the app makes it (the test engine's SQLite transaction mode differs).
+    sqlite = engine.dialect.name == "sqlite"
+    plain = make_engine(engine.url.render_as_string(hide_password=False)) if sqlite else engine
+    factory = session_factory(plain)
     with transaction(factory) as s:
         item_id = services.create_assessment(s, "GM0014", 2024).id
     try:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -148,6 +149,18 @@ class Answer(Base):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class AssessmentScore(Base):
+    """Scores stored at submit, so peer groups and benchmarks aggregate without the answers."""
+
+    __tablename__ = "assessment_scores"
+
+    assessment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)  # totaal, domein, pijler
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float] = mapped_column(Float)
 
 
 class AnswerChange(Base):

@@ -115,3 +115,12 @@ def _groups(
     keys: list[str], questions: list[QuestionScore], key_of: Callable[[QuestionScore], str]
 ) -> list[GroupScore]:
     return [group_score(str(key), [q for q in questions if key_of(q) == key]) for key in keys]
+
+
+def scored_groups(scores: Scores) -> list[tuple[str, GroupScore]]:
+    """Every group score with its scope: ('totaal', ...), ('domein', ...), ('pijler', ...)."""
+    return [
+        ("totaal", scores.total),
+        *(("domein", d) for d in scores.domains),
+        *(("pijler", p) for p in scores.pillars),
+    ]

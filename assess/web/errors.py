@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
@@ -12,6 +13,7 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from assess.errors import ServiceError, StaleVersion
+from assess.framework.answers import Answer
 from assess.framework.messages import in_dutch
 
 PROBLEM_JSON = "application/problem+json"
@@ -32,6 +34,7 @@ TITLES = {
     500: "Interne fout",
 }
 DETAILS = {
+    400: "Het verzoek kon niet worden gelezen. Controleer of de JSON geldig is.",
     401: "Meld u aan met een geldig API-token (Authorization: Bearer ...).",
     403: "U heeft geen toegang tot deze gegevens.",
     404: "Deze bron bestaat niet.",
@@ -52,7 +55,8 @@ class Problem(msgspec.Struct, rename="camel", omit_defaults=True):
     detail: str
     type: str = "about:blank"
     invalid_params: list[InvalidParam] = []
-    current: Any = None
+    huidige_versie: int | None = None
+    huidig_antwoord: dict[str, Any] | None = None
 
 
 def problem(
@@ -83,7 +87,16 @@ def _respond(request: Request, status: int, detail: str, **kwargs: Any) -> Respo
 
 
 def service_error(request: Request, exc: ServiceError) -> Response:
-    extra = {"current": exc.current} if isinstance(exc, StaleVersion) and exc.current else {}
+    extra: dict[str, Any] = {}
+    if isinstance(exc, StaleVersion):
+        extra["huidige_versie"] = exc.version
+        if isinstance(exc.current, Answer):
+            extra["huidig_antwoord"] = {
+                "antwoord": exc.current.code,
+                "regionaal": exc.current.regional,
+                "toelichting": exc.current.explanation,
+                "bewijs": exc.current.evidence,
+            }
     return _respond(request, exc.status, exc.detail, invalid=exc.invalid_params, **extra)
 
 
@@ -103,8 +116,10 @@ def camel(name: str) -> str:
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
+    """Our own exceptions carry a Dutch detail; Litestar's carry the English status phrase."""
     status = exc.status_code
-    detail = DETAILS.get(status) or (exc.detail if status < 500 else DETAILS[500])
+    own = exc.detail and exc.detail != HTTPStatus(status).phrase and status < 500
+    detail = exc.detail if own and status != 400 else DETAILS.get(status, DETAILS[500])
     response = _respond(request, status, detail)
     response.headers.update(exc.headers or {})
     return response

@@ -1,0 +1,284 @@
+"""The zelfevaluaties part of the API: create, read, answer, submit, analyse, compare."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy.orm import Session
+
+from assess import services
+from assess.access import Principal, Sharing
+from assess.web.api import GemeenteCode, Page, PageSize, page_links
+from assess.web.errors import PROBLEM_JSON, TITLES, Problem
+from assess.web.schemas import (
+    Aangemaakt,
+    Analyse,
+    AntwoordInvoer,
+    DelingInvoer,
+    IndienInvoer,
+    NieuweZelfevaluatie,
+    PeerGroup,
+    Vergelijking,
+    Zelfevaluatie,
+    ZelfevaluatieSamenvatting,
+    ZelfevaluatiesPagina,
+    analyse_of,
+    comparison_of,
+)
+
+Db = NamedDependency[Session]
+AssessmentId = Annotated[UUID, PathParameter(description="Id van de zelfevaluatie")]
+QuestionId = Annotated[
+    str, PathParameter(pattern=r"^[A-Z][0-9]{1,2}$", description="Vraag-id, zoals B2")
+]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='ETag van de zelfevaluatie (zoals "3"); bij een andere versie volgt 412.',
+    ),
+]
+
+
+def problems(*codes: int) -> dict[int, ResponseSpec]:
+    return {
+        code: ResponseSpec(
+            Problem, description=TITLES[code], media_type=PROBLEM_JSON, generate_examples=False
+        )
+        for code in codes
+    }
+
+
+READ_ERRORS = problems(401, 404)
+WRITE_ERRORS = problems(400, 401, 403, 404, 409, 413)
+
+
+def principal(request: Request) -> Principal:
+    return request.user
+
+
+def source(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version an If-Match header names; -1 (never current) when it is malformed."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    return int(value) if value.isdigit() else -1
+
+
+def full(item: Any) -> Response[Zelfevaluatie]:
+    total = len(services.questionnaire_of(item).questions())
+    return Response(Zelfevaluatie.of(item, total), headers={"ETag": etag(item.version)})
+
+
+class GemeenteZelfevaluatiesController(Controller):
+    path = "/gemeenten/{gemeentecode:str}/zelfevaluaties"
+    tags = ["Zelfevaluaties"]
+
+    @get(
+        sync_to_thread=True,
+        operation_id="listZelfevaluaties",
+        summary="Zelfevaluaties van een gemeente",
+        description=(
+            "Een medewerker ziet alle zelfevaluaties van de eigen gemeente; een analist alleen de "
+            "ingediende zelfevaluaties die de gemeente met naam deelt (`benoemd`)."
+        ),
+        responses=READ_ERRORS,
+    )
+    def list_zelfevaluaties(
+        self,
+        request: Request,
+        db: Db,
+        gemeentecode: GemeenteCode,
+        page: Page = 1,
+        page_size: PageSize = 100,
+    ) -> ZelfevaluatiesPagina:
+        items, total = services.visible_assessments(
+            db, principal(request), gemeentecode, page, page_size
+        )
+        return ZelfevaluatiesPagina(
+            zelfevaluaties=[ZelfevaluatieSamenvatting.of(item) for item in items],
+            totaal=total,
+            page=page,
+            page_size=page_size,
+            links=page_links(request, page, page_size, total),
+        )
+
+    @post(
+        sync_to_thread=True,
+        operation_id="createZelfevaluatie",
+        summary="Start een zelfevaluatie",
+        description="Start de zelfevaluatie van een peiljaar op de nieuwste vragenlijst. "
+        "409 als dat jaar al een zelfevaluatie heeft.",
+        status_code=HTTP_201_CREATED,
+        responses=WRITE_ERRORS,
+    )
+    def create_zelfevaluatie(
+        self,
+        request: Request,
+        db: Db,
+        gemeentecode: GemeenteCode,
+        data: JSONBody[NieuweZelfevaluatie],
+    ) -> Response[Aangemaakt]:
+        item = services.start_assessment(
+            db, principal(request), gemeentecode, data.jaar, source(request)
+        )
+        body = Aangemaakt(item.id, item.municipality_code, item.year, item.status, item.version)
+        return Response(
+            body,
+            status_code=HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/zelfevaluaties/{item.id}", "ETag": etag(item.version)},
+        )
+
+
+class ZelfevaluatieController(Controller):
+    path = "/zelfevaluaties/{zelfevaluatie_id:uuid}"
+    tags = ["Zelfevaluaties"]
+
+    @get(
+        sync_to_thread=True,
+        operation_id="getZelfevaluatie",
+        summary="Eén zelfevaluatie met antwoorden en voortgang",
+        description="De ETag-header bevat de versie; gebruik die als If-Match bij het opslaan.",
+        responses=READ_ERRORS,
+    )
+    def get_zelfevaluatie(
+        self, request: Request, db: Db, zelfevaluatie_id: AssessmentId
+    ) -> Response[Zelfevaluatie]:
+        return full(services.readable_assessment(db, principal(request), zelfevaluatie_id))
+
+    @put(
+        "/antwoorden/{vraag_id:str}",
+        sync_to_thread=True,
+        operation_id="putAntwoord",
+        summary="Sla het antwoord op één vraag op",
+        description=(
+            "'nvt' vraagt een toelichting en mag alleen waar de vraag dat toestaat; 'regionaal' "
+            "alleen waar de vraag dat toestaat. Met If-Match volgt 412 (met het huidige antwoord) "
+            "als iemand anders intussen opsloeg. Een ingediende zelfevaluatie geeft 409."
+        ),
+        responses={**WRITE_ERRORS, **problems(412)},
+    )
+    def put_antwoord(
+        self,
+        request: Request,
+        db: Db,
+        zelfevaluatie_id: AssessmentId,
+        vraag_id: QuestionId,
+        data: JSONBody[AntwoordInvoer],
+        if_match: IfMatch = None,
+    ) -> Response[Zelfevaluatie]:
+        who = principal(request)
+        services.writable_assessment(db, who, zelfevaluatie_id)
+        item = services.save_answer(
+            db,
+            zelfevaluatie_id,
+            vraag_id,
+            data.to_answer(),
+            services.Actor.of(who, source(request)),
+            expected_version(if_match),
+        )
+        return full(item)
+
+    @put(
+        "/deling",
+        sync_to_thread=True,
+        operation_id="putDeling",
+        summary="Kies wat VNG en andere gemeenten zien",
+        description=(
+            "`prive`: alleen voor de eigen gemeente; `geanonimiseerd`: telt anoniem mee in "
+            "vergelijkingen en de benchmark (standaard); `benoemd`: VNG mag de zelfevaluatie met "
+            "naam inzien."
+        ),
+        responses=WRITE_ERRORS,
+    )
+    def put_deling(
+        self, request: Request, db: Db, zelfevaluatie_id: AssessmentId, data: JSONBody[DelingInvoer]
+    ) -> Response[Zelfevaluatie]:
+        item = services.set_sharing(
+            db, principal(request), zelfevaluatie_id, Sharing(data.deling), source(request)
+        )
+        return full(item)
+
+    @post(
+        "/indienen",
+        sync_to_thread=True,
+        operation_id="indienenZelfevaluatie",
+        summary="Dien de zelfevaluatie in",
+        description=(
+            "Kan alleen als elke vraag is beantwoord. Daarna zijn de antwoorden alleen-lezen "
+            "(409). Geef optioneel meteen het deelniveau mee."
+        ),
+        status_code=HTTP_200_OK,
+        responses=WRITE_ERRORS,
+    )
+    def indienen(
+        self,
+        request: Request,
+        db: Db,
+        zelfevaluatie_id: AssessmentId,
+        data: JSONBody[IndienInvoer | None] = None,
+    ) -> Response[Zelfevaluatie]:
+        who = principal(request)
+        if data is not None and data.deling is not None:
+            services.set_sharing(db, who, zelfevaluatie_id, Sharing(data.deling), source(request))
+        services.writable_assessment(db, who, zelfevaluatie_id)
+        item = services.submit(db, zelfevaluatie_id, services.Actor.of(who, source(request)))
+        return full(item)
+
+    @get(
+        "/analyse",
+        sync_to_thread=True,
+        operation_id="getAnalyse",
+        summary="Scores en tekorten met aanbevelingen",
+        description=(
+            "Scores per domein en pijler (0-100 tegen het doel) en `tekorten`: elke vraag onder "
+            "het doel, met de aanbeveling, op prioriteit (gewicht x afstand tot het doel). 'nvt' "
+            "en gehaalde doelen zijn geen tekort; 'onbekend' wel (inzichttekort)."
+        ),
+        responses=READ_ERRORS,
+    )
+    def get_analyse(self, request: Request, db: Db, zelfevaluatie_id: AssessmentId) -> Analyse:
+        item = services.readable_assessment(db, principal(request), zelfevaluatie_id)
+        answers = {row.question_id: row.code for row in item.answers}
+        return analyse_of(
+            item.id, services.questionnaire_of(item), services.analyse_assessment(item), answers
+        )
+
+    @get(
+        "/vergelijking",
+        sync_to_thread=True,
+        operation_id="getVergelijking",
+        summary="Vergelijking met een groep gemeenten",
+        description=(
+            "Eigen scores naast mediaan en kwartielen van de ingediende, gedeelde "
+            "zelfevaluaties van hetzelfde jaar en dezelfde vragenlijstversie in de groep. Een "
+            "groep kleiner dan ASSESS_MIN_GROUP_SIZE geeft alleen n en de reden."
+        ),
+        responses={**READ_ERRORS, **problems(400)},
+    )
+    def get_vergelijking(
+        self,
+        request: Request,
+        db: Db,
+        zelfevaluatie_id: AssessmentId,
+        groep: Annotated[PeerGroup, QueryParameter(description="Vergelijkingsgroep")] = "alle",
+    ) -> Vergelijking:
+        item = services.readable_assessment(db, principal(request), zelfevaluatie_id)
+        minimum = request.app.state.settings.min_group_size
+        peer = services.peer_comparison(db, item, groep, minimum)
+        return comparison_of(item.id, services.questionnaire_of(item), peer, minimum)

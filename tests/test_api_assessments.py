@@ -1,0 +1,161 @@
+"""The zelfevaluatie flow through the API: create, answer, conflicts, submit, analyse."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import OWN, bearer
+
+BASE = "/api/v1"
+
+
+@pytest.fixture
+def officer(client, tokens):
+    client.headers.update(bearer(tokens["medewerker"]))
+    return client
+
+
+def start(client, year=2026) -> str:
+    response = client.post(f"{BASE}/gemeenten/{OWN}/zelfevaluaties", json={"jaar": year})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def answer(client, item, question, body, **headers):
+    return client.put(
+        f"{BASE}/zelfevaluaties/{item}/antwoorden/{question}", json=body, headers=headers
+    )
+
+
+def test_create_returns_201_with_location_and_409_for_the_same_year(officer):
+    response = officer.post(f"{BASE}/gemeenten/{OWN}/zelfevaluaties", json={"jaar": 2026})
+    assert response.status_code == 201
+    body = response.json()
+    assert response.headers["Location"] == f"{BASE}/zelfevaluaties/{body['id']}"
+    assert body["jaar"] == 2026 and body["status"] == "concept"
+    again = officer.post(f"{BASE}/gemeenten/{OWN}/zelfevaluaties", json={"jaar": 2026})
+    assert again.status_code == 409
+    assert again.headers["content-type"].startswith("application/problem+json")
+    listed = officer.get(f"{BASE}/gemeenten/{OWN}/zelfevaluaties").json()
+    assert [z["jaar"] for z in listed["zelfevaluaties"]] == [2026] and listed["totaal"] == 1
+
+
+def test_answers_progress_etag_and_history(officer, questionnaire):
+    item = start(officer)
+    first = officer.get(f"{BASE}/zelfevaluaties/{item}")
+    assert first.headers["ETag"] == '"1"'
+    saved = answer(
+        officer, item, "A1", {"antwoord": "2", "toelichting": "Plan 2025"}, **{"If-Match": '"1"'}
+    )
+    assert saved.status_code == 200, saved.text
+    assert saved.headers["ETag"] == '"2"'
+    body = saved.json()
+    assert body["voortgang"] == {
+        "totaal": len(questionnaire.questions()),
+        "beantwoord": 1,
+        "open": len(questionnaire.questions()) - 1,
+        "percentage": 2,
+    }
+    [stored] = body["antwoorden"]
+    assert stored["vraagId"] == "A1" and stored["toelichting"] == "Plan 2025"
+    assert stored["gewijzigdOp"].endswith("Z") or stored["gewijzigdOp"].endswith("+00:00")
+
+
+def test_stale_if_match_is_412_with_the_current_answer(officer):
+    item = start(officer)
+    assert answer(officer, item, "A1", {"antwoord": "1"}, **{"If-Match": '"1"'}).status_code == 200
+    stale = answer(officer, item, "A1", {"antwoord": "3"}, **{"If-Match": '"1"'})
+    assert stale.status_code == 412
+    problem = stale.json()
+    assert problem["huidigAntwoord"]["antwoord"] == "1" and problem["huidigeVersie"] == 2
+    assert officer.get(f"{BASE}/zelfevaluaties/{item}").json()["antwoorden"][0]["antwoord"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"antwoord": "5"}, "antwoord"),
+        ({"antwoord": 2}, "antwoord"),
+        ({"antwoord": "2", "kleur": "rood"}, None),
+        ({"antwoord": "nvt"}, "antwoord"),  # A1 does not allow nvt
+        ({"antwoord": "2", "regionaal": "ja"}, "regionaal"),
+        ({"antwoord": "2", "toelichting": "x" * 4001}, "toelichting"),
+    ],
+)
+def test_bad_answers_are_400_and_write_nothing(officer, body, field):
+    item = start(officer)
+    response = answer(officer, item, "A1", body)
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["title"] and problem["detail"]
+    if field:
+        assert field in [p["name"] for p in problem["invalidParams"]]
+    assert officer.get(f"{BASE}/zelfevaluaties/{item}").json()["antwoorden"] == []
+
+
+def test_nvt_needs_a_toelichting(officer, questionnaire):
+    allowed = next(q for q in questionnaire.questions() if q.nvt_toegestaan)
+    item = start(officer)
+    response = answer(officer, item, allowed.id, {"antwoord": "nvt"})
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json()["invalidParams"]] == ["toelichting"]
+    ok = answer(officer, item, allowed.id, {"antwoord": "nvt", "toelichting": "Geen seksbranche."})
+    assert ok.status_code == 200
+
+
+def test_malformed_json_unknown_question_and_oversize_body(officer):
+    item = start(officer)
+    broken = officer.put(
+        f"{BASE}/zelfevaluaties/{item}/antwoorden/A1",
+        content=b"{antwoord",
+        headers={"Content-Type": "application/json"},
+    )
+    assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
+    assert answer(officer, item, "Z9", {"antwoord": "1"}).status_code == 404
+    huge = answer(officer, item, "A1", {"antwoord": "1", "toelichting": "x" * 100_000})
+    assert huge.status_code == 413
+    assert huge.headers["content-type"].startswith("application/problem+json")
+
+
+def test_submit_only_when_complete_then_read_only(officer, questionnaire):
+    item = start(officer)
+    incomplete = officer.post(f"{BASE}/zelfevaluaties/{item}/indienen")
+    assert incomplete.status_code == 409 and "open" in incomplete.json()["detail"]
+    for q in questionnaire.questions():
+        assert answer(officer, item, q.id, {"antwoord": "2"}).status_code == 200
+    submitted = officer.post(f"{BASE}/zelfevaluaties/{item}/indienen", json={"deling": "benoemd"})
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "ingediend" and submitted.json()["deling"] == "benoemd"
+    assert answer(officer, item, "A1", {"antwoord": "3"}).status_code == 409
+
+
+def test_analyse_orders_gaps_by_priority(officer, questionnaire):
+    item = start(officer)
+    answer(officer, item, "A1", {"antwoord": "0"})  # weight 3, distance 2
+    answer(officer, item, "A2", {"antwoord": "1"})
+    answer(officer, item, "C3", {"antwoord": "onbekend"})
+    body = officer.get(f"{BASE}/zelfevaluaties/{item}/analyse").json()
+    gaps = body["tekorten"]
+    assert gaps[0]["vraagId"] == "A1" and gaps[0]["prioriteit"] == 6
+    assert gaps[0]["aanbeveling"] == questionnaire.question("A1").aanbevelingen[0]
+    assert [g["prioriteit"] for g in gaps] == sorted((g["prioriteit"] for g in gaps), reverse=True)
+    assert body["inzichttekorten"] == ["C3"]
+    assert len(body["openVragen"]) == len(questionnaire.questions()) - 3
+    assert {d["sleutel"] for d in body["domeinen"]} == set("ABCDEF")
+    assert {p["sleutel"] for p in body["pijlers"]} == {"zorg", "signalering", "handhaving"}
+
+
+def test_sharing_can_be_changed_and_is_validated(officer):
+    item = start(officer)
+    ok = officer.put(f"{BASE}/zelfevaluaties/{item}/deling", json={"deling": "prive"})
+    assert ok.status_code == 200 and ok.json()["deling"] == "prive"
+    bad = officer.put(f"{BASE}/zelfevaluaties/{item}/deling", json={"deling": "openbaar"})
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer onzin", "Basic abc"])
+def test_missing_or_wrong_token_is_401(client, header):
+    headers = {"Authorization": header} if header else {}
+    response = client.get(f"{BASE}/gemeenten/{OWN}/zelfevaluaties", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["title"] == "Niet aangemeld"
