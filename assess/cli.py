@@ -338,6 +338,31 @@ def token_create(email: str, naam: str, verloopt: datetime | None) -> None:
     click.echo(value)
 
 
+@token.command("list", help="Toon de API-tokens van een gebruiker (zonder de tokens zelf).")
+@click.argument("email")
+@service_errors
+def token_list(email: str) -> None:
+    with unit_of_work() as session:
+        for record in services.tokens_of(session, services.user_by_email(session, email)):
+            state = "ingetrokken" if record.revoked_at else "actief"
+            expires = (
+                f"verloopt {record.expires_at:%Y-%m-%d}" if record.expires_at else "verloopt niet"
+            )
+            click.echo(
+                f"{record.id}\t{state}\t{expires}\t{record.created_at:%Y-%m-%d}\t{record.name}"
+            )
+
+
+@token.command("revoke", help="Trek een API-token van een gebruiker in (id uit `token list`).")
+@click.argument("email")
+@click.argument("token_id", type=int)
+@service_errors
+def token_revoke(email: str, token_id: int) -> None:
+    with unit_of_work() as session:
+        services.revoke_token(session, services.user_by_email(session, email), token_id)
+    click.echo(f"Token {token_id} is ingetrokken.", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error exits with status 1 and a message on stderr."""
     try:

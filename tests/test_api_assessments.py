@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import select
+
+from assess import services
+from assess.db.models import ApiToken, AuditEvent, User, utcnow
+
 from conftest import OWN, bearer
 
 BASE = "/api/v1"
@@ -159,3 +166,29 @@ def test_missing_or_wrong_token_is_401(client, header):
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["title"] == "Niet aangemeld"
+
+
+def test_revoked_and_expired_tokens_are_401(client, factory):
+    with factory() as s, s.begin():
+        user = services.add_user(s, "x@zwolle.nl", "medewerker", "wachtwoord-123", OWN)
+        revoked = services.create_token(s, user)
+        services.revoke_token(s, user, s.scalars(select(ApiToken.id)).all()[-1])
+        expired = services.create_token(s, user, expires_at=utcnow() - timedelta(minutes=1))
+        s.flush()
+    for token in (revoked, expired):
+        response = client.get(f"{BASE}/gemeenten/{OWN}/zelfevaluaties", headers=bearer(token))
+        assert response.status_code == 401
+        assert response.json()["detail"] == "Het API-token is onbekend, verlopen of ingetrokken."
+
+
+def test_every_write_is_audited_with_who_and_from_where(officer, factory):
+    item = start(officer)
+    answer(officer, item, "A1", {"antwoord": "1"})
+    with factory() as s:
+        events = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        user_id = s.scalar(select(User.id).filter_by(email="m@zwolle.nl"))
+    writes = [(e.action, e.actor_id, e.source) for e in events if e.object_id == item]
+    assert writes == [
+        ("assessment.create", user_id, "testclient"),
+        ("answer.save", user_id, "testclient"),
+    ]

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DATA, QUESTIONNAIRE_FILE
 
 from assess.cli import main
 from assess.municipalities import REGISTER_2025
+
+from conftest import DATA, QUESTIONNAIRE_FILE
 
 ASSESS = Path(sys.executable).with_name("assess")
 
@@ -196,3 +197,16 @@ def test_serve_refuses_without_secret_key(ready):
 def test_bad_setting_is_reported(tmp_path):
     result = run(tmp_path, "db", "upgrade", ASSESS_MIN_GROUP_SIZE="vijf")
     assert result.returncode == 1 and "ongeldige instelling" in result.stderr
+
+
+def test_tokens_are_listed_and_revoked(ready):
+    run(ready, "user", "add", "t@gemeente.nl", "--role", "medewerker", "--gemeente", "GM0193")
+    assert run(ready, "token", "create", "t@gemeente.nl", "--naam", "koppeling").returncode == 0
+    listed = run(ready, "token", "list", "t@gemeente.nl")
+    token_id, state, *_, name = listed.stdout.strip().split("\t")
+    assert (state, name) == ("actief", "koppeling")
+    assert run(ready, "token", "revoke", "t@gemeente.nl", token_id).returncode == 0
+    assert "\tingetrokken\t" in run(ready, "token", "list", "t@gemeente.nl").stdout
+    assert run(ready, "token", "revoke", "t@gemeente.nl", "999").returncode == 1
+    past = run(ready, "token", "create", "t@gemeente.nl", "--verloopt", "2020-01-01")
+    assert past.returncode == 1 and "verleden" in past.stderr
