@@ -6,10 +6,11 @@ import re
 
 import click
 import pytest
-from conftest import ROOT
 
 from assess.cli import cli
 from assess.config import SETTING_NAMES
+
+from conftest import ROOT
 
 DOCS = ROOT / "docs"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
 
 from assess.framework.loader import (
     Problem,
@@ -11,6 +10,8 @@ from assess.framework.loader import (
     parse_questionnaire,
     previous_question_ids,
 )
+
+from conftest import DATA
 
 MINI = (DATA / "mini.yaml").read_text(encoding="utf-8")
 

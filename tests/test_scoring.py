@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +10,8 @@ from assess.framework.answers import ANSWER_CODES, Answer, answer_problems
 from assess.framework.gaps import analyse
 from assess.framework.loader import parse_questionnaire
 from assess.framework.scoring import Status, question_score, score
+
+from conftest import DATA
 
 MINI = parse_questionnaire((DATA / "mini.yaml").read_text(encoding="utf-8"))
 IDS = [q.id for q in MINI.questions()]  # A1 (weight 3, target 2), A2 (1, 2), B1 (1, target 3)
