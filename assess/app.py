@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from pathlib import Path
 
 from litestar import Litestar, Router, get
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -15,6 +19,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from assess import i18n
 from assess.config import Settings, load_settings
 from assess.db.session import make_engine, session_factory
 from assess.web.api import GemeentenController, VragenlijstenController
@@ -23,7 +28,9 @@ from assess.web.auth import BearerTokenAuth
 from assess.web.deps import provide_session
 from assess.web.errors import EXCEPTION_HANDLERS
 from assess.web.middleware import API_VERSION, NoTrailingSlash, add_api_version
-from assess.web.pages import PublicPages
+from assess.web.pages import AccountPages, PublicPages, StartPage
+from assess.web.pages_assessment import AssessmentPages
+from assess.web.viewer import LanguageMiddleware
 
 WEB = Path(__file__).parent / "web"
 MAX_BODY = 64 * 1024  # an answer with its longest toelichting fits many times
@@ -36,6 +43,16 @@ def health() -> dict[str, str]:
 
 def create_app(settings: Settings) -> Litestar:
     engine = make_engine(settings.effective_database_url)
+    secret = settings.secret_key or secrets.token_urlsafe(32)  # tests and tools without a key
+    sessions = CookieBackendConfig(
+        secret=hashlib.sha256(secret.encode()).digest(),
+        key="zelfscan_sessie",
+        max_age=8 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        exclude=["/api", "/static", "/health"],
+    )
     public_api = Router(
         path="/api/v1", route_handlers=[GemeentenController, VragenlijstenController]
     )
@@ -52,6 +69,9 @@ def create_app(settings: Settings) -> Litestar:
             public_api,
             private_api,
             PublicPages,
+            AccountPages,
+            StartPage,
+            AssessmentPages,
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
         dependencies={"db": Provide(provide_session)},
@@ -59,9 +79,18 @@ def create_app(settings: Settings) -> Litestar:
             {"settings": settings, "engine": engine, "session_factory": session_factory(engine)}
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[NoTrailingSlash()],
+        middleware=[sessions.middleware, LanguageMiddleware(), NoTrailingSlash()],
+        csrf_config=CSRFConfig(
+            secret=secret,
+            cookie_name="zelfscan_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["/api", "/health"],
+        ),
         before_send=[add_api_version],
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=add_i18n
+        ),
         openapi_config=OpenAPIConfig(
             title="Zelfscan mensenhandel API",
             version=API_VERSION,
@@ -80,6 +109,13 @@ def create_app(settings: Settings) -> Litestar:
         ),
         on_shutdown=[lambda: engine.dispose()],
     )
+
+
+def add_i18n(engine: JinjaTemplateEngine) -> None:
+    engine.engine.add_extension("jinja2.ext.i18n")
+    engine.engine.add_extension("jinja2.ext.do")
+    engine.engine.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    engine.engine.globals["current_language"] = i18n.current_language
 
 
 def create_app_from_env() -> Litestar:

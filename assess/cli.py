@@ -117,6 +117,7 @@ def cli() -> None:
 def demo(host: str, port: int) -> None:
     current = settings()
     ensure_secret_key(current)
+    os.environ.setdefault("ASSESS_SECURE_COOKIES", "false")  # the demo serves plain http
     engine = engine_for(current, migrated=False)
     upgrade(engine)
     with transaction(session_factory(engine)) as session:

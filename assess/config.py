@@ -23,6 +23,7 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     database_url: str = ""
     secret_key: str = ""
     min_group_size: Annotated[int, msgspec.Meta(ge=2)] = 5
+    secure_cookies: bool = True
 
     @property
     def effective_database_url(self) -> str:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,6 +32,7 @@ from assess.db.models import (
     Assessment,
     AssessmentScore,
     AuditEvent,
+    LoginFailure,
     Municipality,
     QuestionnaireVersion,
     User,
@@ -41,10 +42,12 @@ from assess.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVers
 from assess.framework import answers as rules
 from assess.framework.benchmark import GroupComparison, ScoreKey, compare
 from assess.framework.gaps import GapAnalysis, analyse
+from assess.framework.loader import previous_question_ids
 from assess.framework.schema import Questionnaire
 from assess.framework.scoring import Scores, score, scored_groups
+from assess.i18n import LANGUAGES, _
 from assess.municipalities import RegisterRow, size_class
-from assess.security import hash_password, new_token, token_hash
+from assess.security import hash_password, new_token, token_hash, verify_password
 
 DEFAULT_QUESTIONNAIRE = "zelfscan-mensenhandel"
 ROLES = tuple(role.value for role in Role)
@@ -342,8 +345,52 @@ def create_assessment(
     )
     session.add(assessment)
     session.flush()
-    audit(session, actor, "assessment.create", "zelfevaluatie", assessment.id, jaar=year)
+    prefilled = _prefill(session, assessment, actor)
+    audit(
+        session,
+        actor,
+        "assessment.create",
+        "zelfevaluatie",
+        assessment.id,
+        jaar=year,
+        vooringevuld=prefilled,
+    )
     return assessment
+
+
+def _prefill(session: Session, item: Assessment, actor: Actor) -> int:
+    """Copy the answers of the gemeente's latest earlier assessment, marked as prefilled."""
+    previous = session.scalars(
+        select(Assessment)
+        .filter_by(municipality_code=item.municipality_code)
+        .where(Assessment.year < item.year)
+        .order_by(Assessment.year.desc())
+    ).first()
+    if previous is None:
+        return 0
+    old_answers = {row.question_id: row for row in previous.answers}
+    mapping = previous_question_ids(questionnaire_of(item), questionnaire_of(previous))
+    new_questions = {q.id: q for q in questionnaire_of(item).questions()}
+    copied = 0
+    for new_id, old_id in mapping.items():
+        old = old_answers.get(old_id)
+        if old is None or rules.answer_problems(new_questions[new_id], answer_value(old)):
+            continue
+        session.add(
+            Answer(
+                assessment=item,
+                question_id=new_id,
+                code=old.code,
+                regional=old.regional,
+                explanation=old.explanation,
+                evidence=old.evidence,
+                prefilled=True,
+                updated_by=actor.user_id,
+            )
+        )
+        copied += 1
+    session.flush()
+    return copied
 
 
 def assessment(session: Session, assessment_id: uuid.UUID | str) -> Assessment:
@@ -403,7 +450,7 @@ def save_answer(
         raise Conflict(
             "Deze zelfevaluatie is ingediend; antwoorden kunnen niet meer worden gewijzigd."
         )
-    problems = rules.answer_problems(question, answer)
+    problems = rules.answer_problems(question, answer, _)
     if problems:
         raise InvalidInput(f"Het antwoord op vraag {question_id} is niet geldig.", problems)
     old = msgspec.to_builtins(answer_value(current)) if current else None
@@ -441,6 +488,13 @@ def submit(session: Session, assessment_id: uuid.UUID | str, actor: Actor = SYST
     item = assessment(session, assessment_id)
     if item.status == SUBMITTED:
         raise Conflict("Deze zelfevaluatie is al ingediend.")
+    unconfirmed = [row.question_id for row in item.answers if row.prefilled]
+    if unconfirmed:
+        raise Conflict(
+            _(
+                "Bevestig of wijzig eerst de {n} van vorig jaar overgenomen antwoorden: {ids}."
+            ).format(n=len(unconfirmed), ids=", ".join(unconfirmed))
+        )
     analysis = analyse_assessment(item)
     if analysis.open_questions:
         raise Conflict(
@@ -654,3 +708,111 @@ def revoke_token(session: Session, user: User, token_id: int, actor: Actor = SYS
         record.revoked_at = utcnow()
         audit(session, actor, "token.revoke", "token", record.id, gebruiker=user.email)
     return record
+
+
+# --- sign-in and account ---------------------------------------------------------------
+
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_MAX_FAILURES = 5
+MIN_PASSWORD = 10
+
+
+def _login_key(email: str, source: str) -> str:
+    return hashlib.sha256(f"{source}|{email.strip().lower()}".encode()).hexdigest()
+
+
+def login_blocked(session: Session, email: str, source: str) -> bool:
+    since = utcnow() - LOGIN_WINDOW
+    failures = session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.key == _login_key(email, source), LoginFailure.at >= since)
+    )
+    return (failures or 0) >= LOGIN_MAX_FAILURES
+
+
+def authenticate(session: Session, email: str, password: str, source: str) -> Principal | None:
+    """The principal for a correct e-mail and password; None (and a counted failure) otherwise.
+
+    The answer never tells whether the e-mail exists. Blocked keys fail without checking.
+    """
+    if login_blocked(session, email, source):
+        return None
+    user = session.scalar(select(User).filter_by(email=email.strip().lower()))
+    if user is not None and user.active and verify_password(user.password_hash, password):
+        session.execute(delete(LoginFailure).where(LoginFailure.key == _login_key(email, source)))
+        audit(session, Actor(user.id, source), "user.login", "gebruiker", user.id)
+        return principal_of(user)
+    session.add(LoginFailure(key=_login_key(email, source)))
+    return None
+
+
+def active_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        raise NotFound(_("Deze gebruiker bestaat niet meer."))
+    return user
+
+
+def user_of(session: Session, principal: Principal) -> User:
+    return active_user(session, principal.user_id)
+
+
+def change_password(
+    session: Session, principal: Principal, current: str, new: str, repeat: str, source: str = ""
+) -> None:
+    user = user_of(session, principal)
+    problems: dict[str, str] = {}
+    if not verify_password(user.password_hash, current):
+        problems["huidig"] = _("Het huidige wachtwoord klopt niet.")
+    if len(new) < MIN_PASSWORD:
+        problems["nieuw"] = _("Een wachtwoord heeft minstens {n} tekens.").format(n=MIN_PASSWORD)
+    elif new != repeat:
+        problems["herhaling"] = _("De twee nieuwe wachtwoorden zijn niet gelijk.")
+    if problems:
+        raise InvalidInput(_("Het wachtwoord is niet gewijzigd."), problems)
+    user.password_hash = hash_password(new)
+    audit(session, Actor(user.id, source), "user.password", "gebruiker", user.id)
+
+
+def set_language(session: Session, principal: Principal, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Onbekende taal."), {"taal": _("Kies Nederlands of English.")})
+    user_of(session, principal).language = language
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    answered: int
+    prefilled: int
+
+    @property
+    def percentage(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def progress(item: Assessment, domain: str | None = None) -> Progress:
+    questionnaire = questionnaire_of(item)
+    ids = {
+        q.id for d in questionnaire.domeinen if domain is None or d.code == domain for q in d.vragen
+    }
+    rows = [row for row in item.answers if row.question_id in ids]
+    return Progress(len(ids), sum(not r.prefilled for r in rows), sum(r.prefilled for r in rows))
+
+
+def previous_assessment(session: Session, item: Assessment) -> Assessment | None:
+    """The gemeente's latest submitted assessment of an earlier year."""
+    return session.scalars(
+        select(Assessment)
+        .filter_by(municipality_code=item.municipality_code, status=SUBMITTED)
+        .where(Assessment.year < item.year)
+        .order_by(Assessment.year.desc())
+    ).first()
+
+
+def submitter_of(session: Session, item: Assessment) -> str | None:
+    if item.submitted_by is None:
+        return None
+    user = session.get(User, item.submitted_by)
+    return user.email if user else None

@@ -177,3 +177,33 @@ def test_users_and_tokens(session):
     with pytest.raises(InvalidInput) as caught:
         services.add_user(session, "geen-adres", "koning", "kort")
     assert set(caught.value.invalid_params) == {"email", "rol", "wachtwoord"}
+
+
+def test_new_year_is_prefilled_from_last_year_until_confirmed(session, questionnaire):
+    last = services.create_assessment(session, "GM0193", 2025)
+    fill(session, last, questionnaire, "1")
+    services.save_answer(session, last.id, "A1", Answer("2", explanation="Plan 2025"))
+    services.submit(session, last.id)
+    new = services.create_assessment(session, "GM0193", 2026)
+    assert len(new.answers) == len(questionnaire.questions())
+    a1 = next(row for row in new.answers if row.question_id == "A1")
+    assert (a1.code, a1.explanation, a1.prefilled) == ("2", "Plan 2025", True)
+    with pytest.raises(Conflict) as caught:
+        services.submit(session, new.id)
+    assert "overgenomen" in caught.value.detail
+    fill(session, new, questionnaire, "2")  # confirming = saving again
+    assert not any(row.prefilled for row in new.answers)
+    services.submit(session, new.id)
+    assert new.status == "ingediend"
+
+
+def test_login_is_rate_limited_and_never_says_whether_an_email_exists(session):
+    services.add_user(session, "l@zwolle.nl", "medewerker", "goed-wachtwoord", "GM0193")
+    assert services.authenticate(session, "L@Zwolle.nl", "goed-wachtwoord", "1.2.3.4")
+    assert services.authenticate(session, "l@zwolle.nl", "fout", "1.2.3.4") is None
+    assert services.authenticate(session, "niemand@x.nl", "fout", "1.2.3.4") is None
+    for _ in range(services.LOGIN_MAX_FAILURES - 1):
+        services.authenticate(session, "l@zwolle.nl", "fout", "1.2.3.4")
+    assert services.login_blocked(session, "l@zwolle.nl", "1.2.3.4")
+    assert services.authenticate(session, "l@zwolle.nl", "goed-wachtwoord", "1.2.3.4") is None
+    assert services.authenticate(session, "l@zwolle.nl", "goed-wachtwoord", "5.6.7.8")

@@ -93,7 +93,18 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginFailure(Base):
+    """A failed login, keyed by a hash of the address and e-mail, for rate limiting."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ApiToken(Base):

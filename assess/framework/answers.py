@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
 
 from assess.framework.schema import LEVELS, Question
@@ -27,21 +29,38 @@ class Answer(msgspec.Struct, frozen=True):
         return 0 if self.code == UNKNOWN else int(self.code)
 
 
-def answer_problems(question: Question, answer: Answer) -> dict[str, str]:
-    """Field name -> Dutch message for each rule the answer breaks; empty when valid."""
+def _same(message: str) -> str:
+    return message
+
+
+def answer_problems(
+    question: Question, answer: Answer, _: Callable[[str], str] = _same
+) -> dict[str, str]:
+    """Field name -> message for each rule the answer breaks; empty when valid.
+
+    `_` translates the Dutch messages (the web layer passes gettext; the default keeps Dutch).
+    """
     problems: dict[str, str] = {}
     if answer.code not in ANSWER_CODES:
-        problems["antwoord"] = "Kies 0, 1, 2, 3, 'nvt' of 'onbekend'."
+        problems["antwoord"] = _("Kies 0, 1, 2, 3, 'nvt' of 'onbekend'.")
     elif answer.code == NOT_APPLICABLE and not question.nvt_toegestaan:
-        problems["antwoord"] = f"'Niet van toepassing' is bij vraag {question.id} niet toegestaan."
+        problems["antwoord"] = _("'Niet van toepassing' is bij vraag {id} niet toegestaan.").format(
+            id=question.id
+        )
     elif answer.code == NOT_APPLICABLE and not answer.explanation.strip():
-        problems["toelichting"] = "Licht toe waarom deze vraag niet van toepassing is."
+        problems["toelichting"] = _("Licht toe waarom deze vraag niet van toepassing is.")
     if answer.regional and not question.regionaal_toegestaan:
-        problems["regionaal"] = f"Vraag {question.id} kan niet regionaal geregeld zijn."
+        problems["regionaal"] = _("Vraag {id} kan niet regionaal geregeld zijn.").format(
+            id=question.id
+        )
     elif answer.regional and answer.code in (NOT_APPLICABLE, UNKNOWN):
-        problems["regionaal"] = "Regionaal geregeld kan alleen met een niveau 0 tot en met 3."
+        problems["regionaal"] = _("Regionaal geregeld kan alleen met een niveau 0 tot en met 3.")
     if len(answer.explanation) > MAX_EXPLANATION:
-        problems["toelichting"] = f"De toelichting is te lang (maximaal {MAX_EXPLANATION} tekens)."
+        problems["toelichting"] = _("De toelichting is te lang (maximaal {n} tekens).").format(
+            n=MAX_EXPLANATION
+        )
     if len(answer.evidence) > MAX_EVIDENCE:
-        problems["bewijs"] = f"De onderbouwing is te lang (maximaal {MAX_EVIDENCE} tekens)."
+        problems["bewijs"] = _("De onderbouwing is te lang (maximaal {n} tekens).").format(
+            n=MAX_EVIDENCE
+        )
     return problems

@@ -9,12 +9,13 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from assess.errors import ServiceError, StaleVersion
 from assess.framework.answers import Answer
 from assess.framework.messages import in_dutch
+from assess.web.viewer import login_url
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ def _is_api(request: Request) -> bool:
 def _respond(request: Request, status: int, detail: str, **kwargs: Any) -> Response:
     if _is_api(request):
         return problem(status, detail, **kwargs)
+    if status == 401:
+        return Redirect(login_url(request), status_code=303)  # type: ignore[return-value]
     return Template(
         "error.html",
         context={"status": status, "title": TITLES.get(status, "Fout"), "detail": detail},

@@ -1,0 +1,61 @@
+"""Reading the answer forms of a domain page: answers to save, errors, and what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from assess.framework.answers import Answer, answer_problems
+from assess.framework.schema import Question
+
+
+@dataclass
+class DomainForm:
+    answers: dict[str, Answer] = field(default_factory=dict)
+    errors: dict[str, dict[str, str]] = field(default_factory=dict)
+    typed: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def value(form: Mapping[str, Any], name: str) -> str:
+    raw = form.get(name, "")
+    return str(raw[-1] if isinstance(raw, list) else raw)
+
+
+def read_question(form: Mapping[str, Any], question: Question) -> dict[str, Any]:
+    qid = question.id
+    return {
+        "antwoord": value(form, f"antwoord-{qid}"),
+        "regionaal": value(form, f"regionaal-{qid}") in ("on", "true", "1"),
+        "toelichting": value(form, f"toelichting-{qid}").strip(),
+        "bewijs": value(form, f"bewijs-{qid}").strip(),
+    }
+
+
+def read_domain(
+    form: Mapping[str, Any],
+    questions: list[Question],
+    translate: Callable[[str], str],
+    only: str | None = None,
+) -> DomainForm:
+    """Every question with something filled in becomes an answer or an error; the rest stay open."""
+    result = DomainForm()
+    for question in questions:
+        if only is not None and question.id != only:
+            continue
+        typed = read_question(form, question)
+        result.typed[question.id] = typed
+        if not (typed["antwoord"] or typed["toelichting"] or typed["bewijs"]):
+            continue
+        if not typed["antwoord"]:
+            result.errors[question.id] = {"antwoord": translate("Kies een antwoord.")}
+            continue
+        answer = Answer(
+            typed["antwoord"], typed["regionaal"], typed["toelichting"], typed["bewijs"]
+        )
+        problems = answer_problems(question, answer, translate)
+        if problems:
+            result.errors[question.id] = problems
+        else:
+            result.answers[question.id] = answer
+    return result

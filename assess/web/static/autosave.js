@@ -1,0 +1,76 @@
+// Autosave for the answer form: each question is saved on its own as soon as it changes.
+// The form works without this script (the buttons post the whole page); this only adds
+// saving without a click, a visible state per question, and clear messages on failure.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave]");
+  if (!form || !window.fetch) { return; }
+  var base = form.getAttribute("data-autosave");
+  var version = form.querySelector("input[name=versie]");
+  var csrf = form.querySelector("input[name=_csrf_token]");
+  var queue = Promise.resolve();  // one save at a time, so versions follow each other
+  var timers = {};
+
+  function message(name) { return form.getAttribute("data-msg-" + name); }
+
+  function show(fieldset, text, kind) {
+    var state = fieldset.querySelector(".save-state");
+    state.textContent = text;
+    state.className = "save-state save-state--" + kind;
+  }
+
+  function fields(fieldset) {
+    var body = new URLSearchParams();
+    fieldset.querySelectorAll("input, textarea").forEach(function (input) {
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) { return; }
+      body.append(input.name, input.value);
+    });
+    body.append("versie", version.value);
+    return body;
+  }
+
+  function answered(fieldset) {
+    return fieldset.querySelector("input[type=radio]:checked") !== null;
+  }
+
+  function save(fieldset) {
+    var id = fieldset.getAttribute("data-vraag");
+    if (!answered(fieldset)) { return; }
+    show(fieldset, message("saving"), "busy");
+    queue = queue.then(function () {
+      return fetch(base + id, {
+        method: "POST",
+        headers: { "x-csrftoken": csrf ? csrf.value : "", "Accept": "application/json" },
+        body: fields(fieldset),
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (response.ok) {
+            version.value = data.versie;
+            var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+            show(fieldset, message("saved") + " " + time, "ok");
+            var mark = fieldset.querySelector("[data-vooringevuld]");
+            if (mark) { mark.remove(); }
+            var progress = document.querySelector("[data-domein-voortgang='" + id.charAt(0) + "']");
+            if (progress) { progress.textContent = data.beantwoord + " / " + data.totaal; }
+          } else if (response.status === 412 || response.status === 409) {
+            show(fieldset, data.melding || message("conflict"), "error");
+          } else {
+            var reasons = data.fouten ? Object.keys(data.fouten).map(function (k) { return data.fouten[k]; }) : [];
+            show(fieldset, message("invalid") + " " + reasons.join(" "), "error");
+          }
+        });
+      }).catch(function () { show(fieldset, message("offline"), "error"); });
+    });
+  }
+
+  form.querySelectorAll("fieldset[data-vraag]").forEach(function (fieldset) {
+    var id = fieldset.getAttribute("data-vraag");
+    fieldset.addEventListener("change", function () { save(fieldset); });
+    fieldset.addEventListener("input", function (event) {
+      if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text") { return; }
+      clearTimeout(timers[id]);
+      timers[id] = setTimeout(function () { save(fieldset); }, 1200);
+    });
+  });
+})();
