@@ -127,7 +127,11 @@ def app(engine: Engine, factory: sessionmaker[Session]):
     from assess.config import Settings
 
     application = create_app(
-        Settings(database_url=engine.url.render_as_string(hide_password=False), secret_key="test")
+        Settings(
+            database_url=engine.url.render_as_string(hide_password=False),
+            secret_key="test",
+            secure_cookies=False,  # the test client speaks plain http
+        )
     )
     application.state.session_factory = factory
     return application

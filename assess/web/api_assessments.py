@@ -81,8 +81,9 @@ def expected_version(if_match: str | None) -> int | None:
 
 
 def full(item: Any) -> Response[Zelfevaluatie]:
-    total = len(services.questionnaire_of(item).questions())
-    return Response(Zelfevaluatie.of(item, total), headers={"ETag": etag(item.version)})
+    return Response(
+        Zelfevaluatie.of(item, services.progress(item)), headers={"ETag": etag(item.version)}
+    )
 
 
 class GemeenteZelfevaluatiesController(Controller):

@@ -15,7 +15,7 @@ from assess.framework.benchmark import Statistics
 from assess.framework.gaps import GapAnalysis
 from assess.framework.schema import Question, Questionnaire
 from assess.framework.scoring import GroupScore
-from assess.services import PeerComparison
+from assess.services import PeerComparison, Progress
 
 
 class Gemeente(msgspec.Struct, rename="camel"):
@@ -260,16 +260,16 @@ class Zelfevaluatie(msgspec.Struct, rename="camel"):
     antwoorden: list[Antwoord]
 
     @classmethod
-    def of(cls, item: Assessment, total_questions: int) -> Zelfevaluatie:
+    def of(cls, item: Assessment, progress: Progress) -> Zelfevaluatie:
+        """Prefilled answers that are not yet confirmed count as open."""
         version = item.questionnaire_version
-        answered = len(item.answers)
         return cls(
             **_summary_fields(item, VragenlijstVersie(version.questionnaire_id, version.version)),
             voortgang=Voortgang(
-                totaal=total_questions,
-                beantwoord=answered,
-                open=total_questions - answered,
-                percentage=round(100 * answered / total_questions) if total_questions else 0,
+                totaal=progress.total,
+                beantwoord=progress.answered,
+                open=progress.total - progress.answered,
+                percentage=progress.percentage,
             ),
             antwoorden=[Antwoord.of(row) for row in item.answers],
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -18,7 +19,7 @@ SESSION_USER = "gebruiker"
 SESSION_LANGUAGE = "taal"
 
 
-def current_viewer(request: Request, db: Session) -> Principal:
+def current_viewer(request: Request, db: NamedDependency[Session]) -> Principal:
     """The signed-in, still active user; 401 (a redirect to the login page) otherwise."""
     user_id = request.session.get(SESSION_USER) if "session" in request.scope else None
     if user_id is None:

@@ -1,0 +1,309 @@
+"""The officer's pages through the real app, checked on their parsed HTML."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from assess import services
+from assess.framework.answers import Answer
+
+from conftest import OTHER, OWN
+
+YEAR = datetime.now(UTC).year
+PASSWORD = "wachtwoord-123"
+
+
+def html(response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def csrf(client, path="/inloggen") -> str:
+    return html(client.get(path)).find("input", {"name": "_csrf_token"})["value"]
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(
+        "/inloggen",
+        data={
+            "email": email,
+            "wachtwoord": password,
+            "volgende": "/start",
+            "_csrf_token": csrf(client),
+        },
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def users(factory):
+    with factory() as s, s.begin():
+        services.add_user(s, "m@zwolle.nl", "medewerker", PASSWORD, OWN)
+        services.add_user(s, "m@deventer.nl", "medewerker", PASSWORD, OTHER)
+        services.add_user(s, "a@vng.nl", "analist", PASSWORD)
+
+
+@pytest.fixture
+def officer(client, users):
+    assert login(client, "m@zwolle.nl").status_code == 303
+    return client
+
+
+def post(client, path, data, **kwargs):
+    return client.post(path, data={**data, "_csrf_token": csrf(client, "/account")}, **kwargs)
+
+
+def start(client) -> str:
+    response = post(client, "/zelfevaluaties", {}, follow_redirects=False)
+    assert response.status_code == 303
+    return re.search(r"/zelfevaluaties/([0-9a-f-]{36})/", response.headers["location"]).group(1)
+
+
+def test_pages_need_a_login_and_come_back_after_it(client, users):
+    response = client.get("/start", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/inloggen?volgende=/start"
+
+
+def test_wrong_login_never_says_whether_the_email_exists(client, users):
+    known = html(login(client, "m@zwolle.nl", "fout"))
+    unknown = html(login(client, "niemand@zwolle.nl", "fout"))
+    message = "Deze combinatie van e-mailadres en wachtwoord kennen we niet."
+    assert known.select_one(".utrecht-alert").get_text(strip=True) == message
+    assert unknown.select_one(".utrecht-alert").get_text(strip=True) == message
+    assert known.find("input", {"name": "email"})["value"] == "m@zwolle.nl"
+
+
+def test_failed_logins_are_rate_limited(client, users):
+    for _ in range(services.LOGIN_MAX_FAILURES):
+        login(client, "m@zwolle.nl", "fout")
+    blocked = login(client, "m@zwolle.nl", PASSWORD)
+    assert blocked.status_code == 429
+    assert "Te veel mislukte pogingen" in blocked.text
+
+
+def test_forms_without_csrf_token_are_refused(client, users):
+    response = client.post("/inloggen", data={"email": "m@zwolle.nl", "wachtwoord": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_session_cookie_is_httponly_and_samesite(client, users):
+    response = login(client, "m@zwolle.nl")
+    cookie = next(
+        v
+        for k, v in response.headers.multi_items()
+        if k == "set-cookie" and v.startswith("zelfscan_sessie")
+    )
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+
+
+def test_start_page_shows_the_gemeente_and_starts_this_year(officer):
+    page = html(officer.get("/start"))
+    assert "Zwolle" in page.h1.get_text()
+    assert page.find("button", string=re.compile(f"Start de zelfevaluatie {YEAR}"))
+    item = start(officer)
+    page = html(officer.get("/start"))
+    assert page.find("button", string=re.compile("Start de zelfevaluatie")) is None
+    row = page.select("table tbody tr")[0]
+    assert row.th.get_text(strip=True) == str(YEAR)
+    assert f"/zelfevaluaties/{item}/domein/A" in str(row)
+
+
+def test_domain_page_has_every_question_with_its_levels(officer, questionnaire):
+    item = start(officer)
+    page = html(officer.get(f"/zelfevaluaties/{item}/domein/D"))
+    domain = next(d for d in questionnaire.domeinen if d.code == "D")
+    fieldsets = page.select("fieldset.question")
+    assert [f["data-vraag"] for f in fieldsets] == [q.id for q in domain.vragen]
+    for fieldset, question in zip(fieldsets, domain.vragen, strict=True):
+        values = [r["value"] for r in fieldset.select("input[type=radio]")]
+        expected = ["0", "1", "2", "3", *(["nvt"] if question.nvt_toegestaan else []), "onbekend"]
+        assert values == expected
+        assert bool(fieldset.select("input[type=checkbox]")) == question.regionaal_toegestaan
+        assert question.uitleg in fieldset.get_text(" ", strip=True)
+        labels = [label.get_text(" ", strip=True) for label in fieldset.select("label")]
+        assert any(question.niveaus[2] in label for label in labels)
+    current = page.select_one("[aria-current=page]")
+    assert current.get_text(" ", strip=True).startswith("D.")
+
+
+def test_plain_form_post_saves_and_keeps_typed_text_on_errors(officer, factory, questionnaire):
+    item = start(officer)
+    allowed = next(q for q in questionnaire.questions() if q.nvt_toegestaan)
+    path = f"/zelfevaluaties/{item}/domein/{allowed.id[0]}"
+    bad = post(
+        officer,
+        path,
+        {
+            f"antwoord-{allowed.id}": "nvt",
+            f"bewijs-{allowed.id}": "notitie",
+            "versie": "1",
+            "ga_naar": "",
+        },
+    )
+    assert bad.status_code == 400
+    fieldset = html(bad).select_one(f"#vraag-{allowed.id}")
+    assert fieldset.select_one(".utrecht-form-field-error-message").get_text(strip=True) == (
+        "Licht toe waarom deze vraag niet van toepassing is."
+    )
+    assert fieldset.find("input", {"name": f"bewijs-{allowed.id}"})["value"] == "notitie"
+    assert fieldset.find("input", {"value": "nvt"}).has_attr("checked")
+    with factory() as s:
+        assert services.assessment(s, item).answers == []
+    good = post(
+        officer,
+        path,
+        {
+            f"antwoord-{allowed.id}": "nvt",
+            "versie": "1",
+            "ga_naar": "",
+            f"toelichting-{allowed.id}": "Geen seksbranche in de gemeente.",
+        },
+    )
+    assert good.status_code == 200
+    assert "Uw antwoorden zijn opgeslagen." in good.text
+    with factory() as s:
+        saved = services.answers_of(services.assessment(s, item))
+    assert saved == {allowed.id: Answer("nvt", False, "Geen seksbranche in de gemeente.", "")}
+
+
+def test_stale_form_is_a_conflict_that_keeps_the_input(officer):
+    item = start(officer)
+    path = f"/zelfevaluaties/{item}/domein/A"
+    post(officer, path, {"antwoord-A1": "1", "versie": "1", "ga_naar": ""})
+    stale = post(
+        officer,
+        path,
+        {"antwoord-A1": "3", "toelichting-A1": "mijn tekst", "versie": "1", "ga_naar": ""},
+    )
+    assert stale.status_code == 409
+    page = html(stale)
+    assert "Iemand anders heeft deze zelfevaluatie intussen gewijzigd" in page.get_text()
+    assert page.find("textarea", {"name": "toelichting-A1"}).get_text() == "mijn tekst"
+
+
+def test_autosave_saves_one_answer_and_reports_conflicts(officer):
+    item = start(officer)
+    url = f"/zelfevaluaties/{item}/vraag/A2"
+    token = csrf(officer, "/account")
+    ok = officer.post(url, data={"antwoord-A2": "2", "versie": "1"}, headers={"x-csrftoken": token})
+    assert ok.status_code == 200 and ok.json()["versie"] == 2
+    stale = officer.post(
+        url, data={"antwoord-A2": "3", "versie": "1"}, headers={"x-csrftoken": token}
+    )
+    assert stale.status_code == 412 and "opnieuw" in stale.json()["melding"]
+    invalid = officer.post(
+        url,
+        data={"toelichting-A2": "zonder antwoord", "versie": "2"},
+        headers={"x-csrftoken": token},
+    )
+    assert invalid.status_code == 400 and "antwoord" in invalid.json()["fouten"]
+
+
+def test_another_gemeentes_assessment_is_a_404_page(client, users, factory):
+    with factory() as s, s.begin():
+        foreign = services.create_assessment(s, OTHER, YEAR).id
+    login(client, "m@zwolle.nl")
+    for path in ("domein/A", "indienen", "resultaten"):
+        response = client.get(f"/zelfevaluaties/{foreign}/{path}")
+        assert response.status_code == 404
+        assert "text/html" in response.headers["content-type"]
+        assert "Deventer" not in response.text
+
+
+def test_review_lists_open_questions_and_submit_freezes(officer, factory, questionnaire):
+    item = start(officer)
+    page = html(officer.get(f"/zelfevaluaties/{item}/indienen"))
+    links = [a["href"] for a in page.select(".open-questions a")]
+    assert len(links) == len(questionnaire.questions())
+    assert links[0] == f"/zelfevaluaties/{item}/domein/A#vraag-A1"
+    assert page.find("button", string="Indienen").has_attr("disabled")
+    with factory() as s, s.begin():
+        for q in questionnaire.questions():
+            services.save_answer(s, item, q.id, Answer("2"))
+    page = html(officer.get(f"/zelfevaluaties/{item}/indienen"))
+    assert [i["value"] for i in page.select("input[name=deling]")] == [
+        "prive",
+        "geanonimiseerd",
+        "benoemd",
+    ]
+    assert page.find("input", {"value": "geanonimiseerd"}).has_attr("checked")
+    done = post(
+        officer, f"/zelfevaluaties/{item}/indienen", {"deling": "benoemd"}, follow_redirects=False
+    )
+    assert done.headers["location"] == f"/zelfevaluaties/{item}/resultaten"
+    again = post(
+        officer, f"/zelfevaluaties/{item}/indienen", {"deling": "prive"}, follow_redirects=False
+    )
+    assert again.status_code == 303  # a double submit is harmless
+    with factory() as s:
+        stored = services.assessment(s, item)
+        assert (stored.status, stored.sharing) == ("ingediend", "benoemd")
+    review = html(officer.get(f"/zelfevaluaties/{item}/indienen")).get_text(" ", strip=True)
+    assert "Ingediend op" in review and "m@zwolle.nl" in review
+    domain = html(officer.get(f"/zelfevaluaties/{item}/domein/A"))
+    assert all(r.has_attr("disabled") for r in domain.select("input[type=radio]"))
+
+
+def test_results_show_charts_with_text_alternatives_gaps_and_comparison(
+    officer, factory, questionnaire
+):
+    item = start(officer)
+    with factory() as s, s.begin():
+        for q in questionnaire.questions():
+            services.save_answer(s, item, q.id, Answer("2"))
+        services.save_answer(s, item, "A1", Answer("0"))
+        services.save_answer(s, item, "B3", Answer("onbekend"))
+    page = html(officer.get(f"/zelfevaluaties/{item}/resultaten"))
+    for svg in page.select("svg.chart-svg"):
+        assert svg["role"] == "img" and svg.title.get_text() and svg.desc.get_text()
+    domains = [r.th.get_text(strip=True) for r in page.select("#tabel-domeinen tbody tr")]
+    assert domains == [f"{d.code}. {d.titel}" for d in questionnaire.domeinen]
+    gaps = [li["id"] for li in page.select("li.gap")]
+    assert gaps == ["tekort-A1", "tekort-B3"]  # weight 3 x 2 = 6 before weight 3 x 2 in order
+    assert questionnaire.question("A1").aanbevelingen[0] in page.get_text()
+    peer_headings = [h.get_text(" ", strip=True) for h in page.select("section.peer h3")]
+    assert len(peer_headings) == 4 and peer_headings[-1].startswith("alle gemeenten")
+    suppressed = page.select("section.peer .utrecht-alert")
+    assert all("Te weinig vergelijkingsmateriaal" in a.get_text() for a in suppressed)
+
+
+def test_account_changes_password_and_manages_tokens(officer):
+    wrong = post(
+        officer, "/account/wachtwoord", {"huidig": "fout", "nieuw": "kort", "herhaling": "kort"}
+    )
+    assert wrong.status_code == 400
+    errors = {
+        e.find_parent(class_="utrecht-form-field").find("input")["name"]: e.get_text(strip=True)
+        for e in html(wrong).select(".utrecht-form-field-error-message")
+    }
+    assert errors["huidig"] == "Het huidige wachtwoord klopt niet."
+    assert errors["nieuw"].startswith("Een wachtwoord heeft minstens 10 tekens")
+    created = html(post(officer, "/account/tokens", {"naam": "koppeling", "verloopt": ""}))
+    token = created.select_one("code.new-token").get_text()
+    assert token.startswith("zsm_")
+    assert (
+        officer.get(
+            f"/api/v1/gemeenten/{OWN}/zelfevaluaties", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 200
+    )
+    form = created.select_one("form[action$='/intrekken']")
+    revoked = post(officer, form["action"], {})
+    assert "Het token is ingetrokken." in revoked.text
+    assert (
+        officer.get(
+            f"/api/v1/gemeenten/{OWN}/zelfevaluaties", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 401
+    )
+    assert token not in officer.get("/account").text  # shown once
+
+
+def test_analyst_start_page_explains_the_role(client, users):
+    login(client, "a@vng.nl")
+    page = html(client.get("/start"))
+    assert "analist" in page.get_text()
