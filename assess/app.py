@@ -24,12 +24,14 @@ from assess.config import Settings, load_settings
 from assess.db.session import make_engine, session_factory
 from assess.web.api import GemeentenController, VragenlijstenController
 from assess.web.api_assessments import GemeenteZelfevaluatiesController, ZelfevaluatieController
+from assess.web.api_benchmark import BenchmarkController
 from assess.web.auth import BearerTokenAuth
 from assess.web.deps import provide_session
 from assess.web.errors import EXCEPTION_HANDLERS
 from assess.web.middleware import API_VERSION, NoTrailingSlash, add_api_version
 from assess.web.pages import AccountPages, PublicPages, StartPage
 from assess.web.pages_assessment import AssessmentPages
+from assess.web.pages_benchmark import BenchmarkPages
 from assess.web.viewer import LanguageMiddleware
 
 WEB = Path(__file__).parent / "web"
@@ -58,7 +60,11 @@ def create_app(settings: Settings) -> Litestar:
     )
     private_api = Router(
         path="/api/v1",
-        route_handlers=[GemeenteZelfevaluatiesController, ZelfevaluatieController],
+        route_handlers=[
+            GemeenteZelfevaluatiesController,
+            ZelfevaluatieController,
+            BenchmarkController,
+        ],
         middleware=[DefineMiddleware(BearerTokenAuth)],
         security=[{"BearerToken": []}],
         request_max_body_size=MAX_BODY,
@@ -72,6 +78,7 @@ def create_app(settings: Settings) -> Litestar:
             AccountPages,
             StartPage,
             AssessmentPages,
+            BenchmarkPages,
             create_static_files_router(path="/static", directories=[WEB / "static"]),
         ],
         dependencies={"db": Provide(provide_session)},

@@ -22,8 +22,8 @@ import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from assess import benchmarking, exports, services
 from assess import demo as demo_setup
-from assess import services
 from assess.config import Settings, SettingsError, load_settings
 from assess.db.migrate import is_current, upgrade
 from assess.db.session import make_engine, session_factory, transaction
@@ -362,6 +362,27 @@ def token_revoke(email: str, token_id: int) -> None:
     with unit_of_work() as session:
         services.revoke_token(session, services.user_by_email(session, email), token_id)
     click.echo(f"Token {token_id} is ingetrokken.", err=True)
+
+
+@cli.group(help="De landelijke benchmark voor VNG.")
+def benchmark() -> None:
+    pass
+
+
+@benchmark.command("export", help="Schrijf de landelijke cijfers van een jaar naar een bestand.")
+@click.option("--year", "year", required=True, type=int, help="Peiljaar.")
+@click.option("--format", "fmt", required=True, type=click.Choice(sorted(exports.WRITERS)))
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="Bestand.")
+@service_errors
+def benchmark_export(year: int, fmt: str, output: str) -> None:
+    current = settings()
+    with unit_of_work() as session:
+        data = benchmarking.year_benchmark(session, year, current.min_group_size)
+    Path(output).write_bytes(exports.WRITERS[fmt](data))
+    click.echo(
+        f"Benchmark {year} ({data.picture.total.n} zelfevaluaties) geschreven naar {output}",
+        err=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
