@@ -52,7 +52,9 @@
             var mark = fieldset.querySelector("[data-vooringevuld]");
             if (mark) { mark.remove(); }
             var progress = document.querySelector("[data-domein-voortgang='" + id.charAt(0) + "']");
-            if (progress) { progress.textContent = data.beantwoord + " / " + data.totaal; }
+            if (progress) {
+              progress.textContent = message("progress").replace("{b}", data.beantwoord).replace("{t}", data.totaal);
+            }
           } else if (response.status === 412 || response.status === 409) {
             show(fieldset, data.melding || message("conflict"), "error");
           } else {
