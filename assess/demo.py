@@ -71,7 +71,9 @@ def prepare(session: Session, this_year: int) -> int:
     return generate(session, range(this_year - 2, this_year + 1))
 
 
-def generate(session: Session, years: range, seed: int = 2026) -> int:
+def generate(
+    session: Session, years: range, seed: int = 2026, participation: float = PARTICIPATION
+) -> int:
     version = services.questionnaire_version(session, services.DEFAULT_QUESTIONNAIRE)
     questionnaire = services.definition_of(version)
     difficulty = _difficulties(questionnaire, random.Random(seed))
@@ -83,7 +85,7 @@ def generate(session: Session, years: range, seed: int = 2026) -> int:
         effect = rng.gauss(0, 0.4)
         for index, year in enumerate(years):
             skip = gemeente.code == DEMO_MUNICIPALITY and year == years[-1]
-            if skip or rng.random() > PARTICIPATION:
+            if skip or rng.random() > participation:
                 continue
             assessment_id = uuid.uuid4()
             submitted = datetime(year, 10, 1, 9, tzinfo=UTC) + timedelta(days=rng.randrange(50))

@@ -1,0 +1,107 @@
+"""Benchmark: the national aggregates at 1x, 2x and 4x the size of the country.
+
+1x is 342 gemeenten x 5 years of submitted assessments (stored scores and answers). Larger
+sizes add synthetic gemeenten with new codes. Prints the time to compute one year's national
+picture (with its answer distribution and named list), the five-year trend, and the ratio to 1x.
+
+    uv run python bench/benchmark.py          # SQLite
+    ASSESS_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \
+        uv run python bench/benchmark.py      # PostgreSQL
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import text
+
+from assess import benchmarking, demo, services
+from assess.db.migrate import upgrade
+from assess.db.session import make_engine, session_factory, transaction
+from assess.framework.loader import parse_questionnaire
+from assess.municipalities import REGISTER_2025, RegisterRow, parse_register
+
+YEARS = range(2022, 2027)
+
+
+def scaled_register(factor: int) -> list[RegisterRow]:
+    rows = parse_register(REGISTER_2025.read_text(encoding="utf-8"))
+    extra = [
+        RegisterRow(
+            f"GM{9000 - copy * 342 + i:04d}"[:6],
+            f"{r.naam} {copy}",
+            r.provincie,
+            r.inwoners,
+            r.inwonersjaar,
+            r.veiligheidsregio,
+            r.riec,
+        )
+        for copy in range(1, factor)
+        for i, r in enumerate(rows)
+    ]
+    return rows + extra
+
+
+def build(url: str, factor: int, schema: str | None) -> object:
+    options = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
+    engine = make_engine(url, **options)
+    upgrade(engine)
+    with transaction(session_factory(engine)) as session:
+        services.load_register(session, scaled_register(factor), date(2025, 1, 1))
+        for path in demo.questionnaire_files():
+            services.store_questionnaire(session, parse_questionnaire(path.read_text()))
+        demo.generate(session, YEARS, seed=factor, participation=1.0)
+    return engine
+
+
+def timed(function, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    url = os.environ.get("ASSESS_BENCH_DATABASE_URL")
+    results = []
+    for factor in (1, 2, 4):
+        schema = f"bench_{uuid.uuid4().hex[:8]}" if url else None
+        with tempfile.TemporaryDirectory() as tmp:
+            target = url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+            if schema:
+                admin = make_engine(target)
+                with admin.begin() as conn:
+                    conn.execute(text(f"CREATE SCHEMA {schema}"))
+            engine = build(target, factor, schema)
+            factory = session_factory(engine)
+            with factory() as session:
+                n = len(benchmarking.records(session, YEARS[-1]))
+                one = timed(lambda s=session: benchmarking.year_benchmark(s, YEARS[-1], 5))
+                trend = timed(lambda s=session: benchmarking.trend(s, list(YEARS), 5))
+            engine.dispose()
+            if schema:
+                with admin.begin() as conn:
+                    conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+                admin.dispose()
+        results.append((factor, n, one, trend))
+    base_one, base_trend = results[0][2], results[0][3]
+    backend = "postgresql" if url else "sqlite"
+    print(f"national benchmark on {backend} ({len(YEARS)} years)")
+    print(f"{'size':>5} {'per year':>9} {'one year (s)':>13} {'ratio':>6} ", end="")
+    print(f"{'5-yr trend (s)':>15} {'ratio':>6}")
+    for factor, n, one, trend in results:
+        print(
+            f"{factor:>4}x {n:>9} {one:>13.3f} {one / base_one:>6.2f} {trend:>15.3f} "
+            f"{trend / base_trend:>6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
