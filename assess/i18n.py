@@ -45,6 +45,26 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark a text for extraction only; it is translated later, where it is shown (`_(value)`)."""
+    return message
+
+
+# Values that pages show translated with a dynamic msgid (`_(item.status)`, `_(viewer.role)`,
+# `_(vraag.pijler)`): marked here so that extraction puts them in the catalog.
+SHOWN_VALUES = (
+    N_("concept"),
+    N_("ingediend"),
+    N_("medewerker"),
+    N_("analist"),
+    N_("beheerder"),
+    N_("regio"),
+    N_("zorg"),
+    N_("signalering"),
+    N_("handhaving"),
+)
+
+
 @contextmanager
 def language(code: str) -> Iterator[None]:
     token = _current.set(code if code in LANGUAGES else DEFAULT)

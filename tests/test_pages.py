@@ -266,7 +266,7 @@ def test_results_show_charts_with_text_alternatives_gaps_and_comparison(
     assert gaps == ["tekort-A1", "tekort-B3"]  # weight 3 x 2 = 6 before weight 3 x 2 in order
     assert questionnaire.question("A1").aanbevelingen[0] in page.get_text()
     peer_headings = [h.get_text(" ", strip=True) for h in page.select("section.peer h3")]
-    assert len(peer_headings) == 4 and peer_headings[-1].startswith("alle gemeenten")
+    assert len(peer_headings) == 4 and peer_headings[-1].startswith("Alle gemeenten")
     suppressed = page.select("section.peer .utrecht-alert")
     assert all("Te weinig vergelijkingsmateriaal" in a.get_text() for a in suppressed)
 

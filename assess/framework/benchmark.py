@@ -6,7 +6,7 @@ otherwise only its size is given, with the reason, so no single municipality is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from statistics import median, quantiles
 
 import msgspec
@@ -39,19 +39,27 @@ def describe(values: list[float]) -> Statistics:
     return Statistics(len(ordered), median(ordered), q1, q3)
 
 
+def _same(message: str) -> str:
+    return message
+
+
 def compare(
     member_scores: Mapping[object, Mapping[ScoreKey, float | None]],
     min_group_size: int,
     group_label: str,
+    _: Callable[[str], str] = _same,
 ) -> GroupComparison:
-    """Statistics per score key over the group's members (one score mapping per assessment)."""
+    """Statistics per score key over the group's members (one score mapping per assessment).
+
+    `_` translates the Dutch reason (the web layer passes gettext; the default keeps Dutch).
+    """
     n = len(member_scores)
     if n < min_group_size:
-        reason = (
-            f"Te weinig vergelijkingsmateriaal: {n} van de minimaal {min_group_size} "
-            f"ingediende zelfevaluaties in {group_label}. Kleinere groepen tonen we niet, zodat "
-            "geen enkele gemeente herkenbaar is."
-        )
+        reason = _(
+            "Te weinig vergelijkingsmateriaal: {n} van de minimaal {minimum} ingediende "
+            "zelfevaluaties in {groep}. Kleinere groepen tonen we niet, zodat geen enkele "
+            "gemeente herkenbaar is."
+        ).format(n=n, minimum=min_group_size, groep=group_label)
         return GroupComparison(n=n, suppressed=True, reason=reason, statistics={})
     return GroupComparison(
         n=n,

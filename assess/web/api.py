@@ -11,6 +11,7 @@ from litestar.params import FromPath, PathParameter, QueryParameter
 from sqlalchemy.orm import Session
 
 from assess import services
+from assess.web.errors import problems
 from assess.web.schemas import (
     Gemeente,
     GemeentenPagina,
@@ -54,6 +55,7 @@ class GemeentenController(Controller):
         sync_to_thread=True,
         operation_id="listGemeenten",
         summary="Gemeenten in het register",
+        responses=problems(400),
         description="De gemeenten die nu bestaan; met `opgeheven=true` ook opgeheven gemeenten.",
     )
     def list_gemeenten(
@@ -79,6 +81,7 @@ class GemeentenController(Controller):
         sync_to_thread=True,
         operation_id="getGemeente",
         summary="Eén gemeente",
+        responses=problems(400, 404),
         description="Een gemeente met haar kenmerken; een opgeheven gemeente noemt haar opvolger.",
     )
     def get_gemeente(self, db: Db, gemeentecode: GemeenteCode) -> Gemeente:
@@ -93,6 +96,7 @@ class VragenlijstenController(Controller):
         sync_to_thread=True,
         operation_id="listVragenlijsten",
         summary="Geladen vragenlijsten",
+        responses=problems(400),
         description="Elke geladen versie van elke vragenlijst.",
     )
     def list_vragenlijsten(self, db: Db) -> list[VragenlijstSamenvatting]:
@@ -106,6 +110,7 @@ class VragenlijstenController(Controller):
         sync_to_thread=True,
         operation_id="getVragenlijst",
         summary="Eén vragenlijst",
+        responses=problems(400, 404),
         description="De nieuwste versie, of een eerdere met `?versie=`.",
     )
     def get_vragenlijst(

@@ -9,39 +9,41 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from assess.errors import ServiceError, StaleVersion
 from assess.framework.answers import Answer
 from assess.framework.messages import in_dutch
+from assess.i18n import N_
 from assess.web.viewer import login_url
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Ongeldig verzoek",
-    401: "Niet aangemeld",
-    403: "Geen toegang",
-    404: "Niet gevonden",
-    405: "Methode niet toegestaan",
-    409: "Conflict",
-    412: "Verouderde versie",
-    413: "Verzoek te groot",
-    415: "Verkeerd mediatype",
-    422: "Ongeldige invoer",
-    429: "Te veel verzoeken",
-    500: "Interne fout",
+    400: N_("Ongeldig verzoek"),
+    401: N_("Niet aangemeld"),
+    403: N_("Geen toegang"),
+    404: N_("Niet gevonden"),
+    405: N_("Methode niet toegestaan"),
+    409: N_("Conflict"),
+    412: N_("Verouderde versie"),
+    413: N_("Verzoek te groot"),
+    415: N_("Verkeerd mediatype"),
+    422: N_("Ongeldige invoer"),
+    429: N_("Te veel verzoeken"),
+    500: N_("Interne fout"),
 }
 DETAILS = {
-    400: "Het verzoek kon niet worden gelezen. Controleer of de JSON geldig is.",
-    401: "Meld u aan met een geldig API-token (Authorization: Bearer ...).",
-    403: "U heeft geen toegang tot deze gegevens.",
-    404: "Deze bron bestaat niet.",
-    405: "Deze methode is hier niet toegestaan.",
-    413: "Het verzoek is te groot.",
-    500: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+    400: N_("Het verzoek kon niet worden gelezen. Controleer of de JSON geldig is."),
+    401: N_("Meld u aan met een geldig API-token (Authorization: Bearer ...)."),
+    403: N_("U heeft geen toegang tot deze gegevens."),
+    404: N_("Deze bron bestaat niet."),
+    405: N_("Deze methode is hier niet toegestaan."),
+    413: N_("Het verzoek is te groot."),
+    500: N_("Er ging iets mis aan onze kant. Probeer het later opnieuw."),
 }
 
 
@@ -58,6 +60,16 @@ class Problem(msgspec.Struct, rename="camel", omit_defaults=True):
     invalid_params: list[InvalidParam] = []
     huidige_versie: int | None = None
     huidig_antwoord: dict[str, Any] | None = None
+
+
+def problems(*codes: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problem+json answers a handler can give."""
+    return {
+        code: ResponseSpec(
+            Problem, description=TITLES[code], media_type=PROBLEM_JSON, generate_examples=False
+        )
+        for code in codes
+    }
 
 
 def problem(
@@ -84,7 +96,7 @@ def _respond(request: Request, status: int, detail: str, **kwargs: Any) -> Respo
         return Redirect(login_url(request), status_code=303)  # type: ignore[return-value]
     return Template(
         "error.html",
-        context={"status": status, "title": TITLES.get(status, "Fout"), "detail": detail},
+        context={"status": status, "title": TITLES.get(status, N_("Fout")), "detail": detail},
         status_code=status,
     )  # type: ignore[return-value]
 
@@ -110,7 +122,7 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
             message, _, path = str(item.get("message", "")).partition(" - at `$.")
             name = item.get("key") or path.rstrip("`") or item.get("source") or "body"
             invalid[camel(str(name))] = in_dutch(message)
-    return _respond(request, 400, "De invoer klopt niet. Zie invalidParams.", invalid=invalid)
+    return _respond(request, 400, N_("De invoer klopt niet. Zie invalidParams."), invalid=invalid)
 
 
 def camel(name: str) -> str:

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import PathParameter, URLEncodedBody
+from litestar.params import FromQuery, PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
 from assess import i18n, services
@@ -58,10 +59,10 @@ class PublicPages(Controller):
         return page("toegankelijkheid.html")
 
     @get("/inloggen", sync_to_thread=False)
-    def login_form(self, volgende: str = "/start") -> Template:
+    def login_form(self, volgende: FromQuery[str] = "/start") -> Template:
         return page("inloggen.html", volgende=safe_next(volgende), email="", fout=None)
 
-    @post("/inloggen", sync_to_thread=True)
+    @post("/inloggen", sync_to_thread=True, status_code=HTTP_200_OK)
     def login(self, request: Request, db: Db, data: Form) -> Template | Redirect:
         email, target = text(data, "email"), safe_next(text(data, "volgende"))
         if services.login_blocked(db, email, source(request)):
@@ -74,7 +75,7 @@ class PublicPages(Controller):
         sign_in(request, principal, services.user_of(db, principal).language)
         return Redirect(target, status_code=303)
 
-    @post("/uitloggen", sync_to_thread=False)
+    @post("/uitloggen", sync_to_thread=False, status_code=HTTP_200_OK)
     def logout(self, request: Request) -> Redirect:
         request.clear_session()
         return Redirect("/", status_code=303)
@@ -102,7 +103,7 @@ class AccountPages(Controller):
     def account(self, db: Db, viewer: Viewer) -> Template:
         return self._render(db, viewer)
 
-    @post("/wachtwoord", sync_to_thread=True)
+    @post("/wachtwoord", sync_to_thread=True, status_code=HTTP_200_OK)
     def change_password(self, request: Request, db: Db, viewer: Viewer, data: Form) -> Template:
         try:
             services.change_password(
@@ -117,7 +118,7 @@ class AccountPages(Controller):
             return self._render(db, viewer, 400, fouten=exc.invalid_params)
         return self._render(db, viewer, melding=_("Uw wachtwoord is gewijzigd."))
 
-    @post("/tokens", sync_to_thread=True)
+    @post("/tokens", sync_to_thread=True, status_code=HTTP_200_OK)
     def create_token(self, request: Request, db: Db, viewer: Viewer, data: Form) -> Template:
         name = text(data, "naam")[:100]
         expires = text(data, "verloopt")
@@ -137,7 +138,7 @@ class AccountPages(Controller):
         )
         return self._render(db, viewer, nieuw_token=token)
 
-    @post("/tokens/{token_id:int}/intrekken", sync_to_thread=True)
+    @post("/tokens/{token_id:int}/intrekken", sync_to_thread=True, status_code=HTTP_200_OK)
     def revoke_token(
         self,
         request: Request,
@@ -150,7 +151,7 @@ class AccountPages(Controller):
         )
         return self._render(db, viewer, melding=_("Het token is ingetrokken."))
 
-    @post("/taal", sync_to_thread=True)
+    @post("/taal", sync_to_thread=True, status_code=HTTP_200_OK)
     def set_language(self, request: Request, db: Db, viewer: Viewer, data: Form) -> Redirect:
         language = text(data, "taal")
         services.set_language(db, viewer, language)
@@ -179,7 +180,7 @@ class StartPage(Controller):
             kan_starten=all(item.year != this_year for item in items),
         )
 
-    @post("/zelfevaluaties", sync_to_thread=True)
+    @post("/zelfevaluaties", sync_to_thread=True, status_code=HTTP_200_OK)
     def start_assessment(self, request: Request, db: Db, viewer: Viewer) -> Redirect:
         item = services.start_assessment(
             db, viewer, viewer.municipality_code or "", datetime.now(UTC).year, source(request)
