@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -306,12 +307,15 @@ def user() -> None:
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(services.ROLES))
 @click.option("--gemeente", help="Gemeentecode (GMxxxx), verplicht voor een medewerker.")
+@click.option("--regio", help="RIEC-regio, verplicht voor een regiocoördinator (rol regio).")
 @click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van stdin.")
 @service_errors
-def user_add(email: str, role: str, gemeente: str | None, password_stdin: bool) -> None:
+def user_add(
+    email: str, role: str, gemeente: str | None, regio: str | None, password_stdin: bool
+) -> None:
     password = sys.stdin.readline().rstrip("\n") if password_stdin else generate_password()
     with unit_of_work() as session:
-        created = services.add_user(session, email, role, password, gemeente)
+        created = services.add_user(session, email, role, password, gemeente, region=regio)
     click.echo(f"Gebruiker {created.email} ({role}) aangemaakt.", err=True)
     if not password_stdin:
         click.echo(f"Wachtwoord (wordt maar een keer getoond): {password}")
@@ -383,6 +387,69 @@ def benchmark_export(year: int, fmt: str, output: str) -> None:
         f"Benchmark {year} ({data.picture.total.n} zelfevaluaties) geschreven naar {output}",
         err=True,
     )
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+@cli.command(help="Maak het PDF-rapport van een zelfevaluatie of van alle ingediende van een jaar.")
+@click.argument("gemeente", required=False)
+@click.option("--all", "all_", is_flag=True, help="Alle ingediende zelfevaluaties van het jaar.")
+@click.option("--year", "year", required=True, type=int, help="Peiljaar.")
+@click.option("-o", "output", required=True, type=click.Path(), help="PDF-bestand; map bij --all.")
+@service_errors
+def report(gemeente: str | None, all_: bool, year: int, output: str) -> None:
+    from assess import report_batch
+
+    if bool(gemeente) == all_:
+        fail("geef een gemeentecode (GMxxxx) of --all, niet allebei")
+    current = settings()
+    if all_:
+        report_all(current, year, Path(output))
+        return
+    started = time.perf_counter()
+    with unit_of_work() as session:
+        item = report_batch.assessment_of_year(session, gemeente or "", year)
+        path = report_batch.write_report(session, item, current.min_group_size, Path(output))
+    click.echo(f"Rapport geschreven naar {path} ({time.perf_counter() - started:.1f} s)", err=True)
+
+
+def report_all(current: Settings, year: int, directory: Path) -> None:
+    from assess import report_batch
+
+    if directory.exists() and not directory.is_dir():
+        fail(f"{directory} is geen map")
+    with unit_of_work() as session:
+        tasks = report_batch.submitted_tasks(session, year)
+    if not tasks:
+        fail(f"er zijn geen ingediende zelfevaluaties voor {year}")
+    workers = min(os.cpu_count() or 1, len(tasks))
+    started = time.perf_counter()
+    with click.progressbar(
+        length=len(tasks), label=f"Rapporten {year}", file=sys.stderr, show_pos=True
+    ) as bar:
+        outcomes = report_batch.render_all(
+            tasks,
+            directory,
+            current.effective_database_url,
+            current.min_group_size,
+            workers,
+            on_done=lambda outcome: bar.update(1),
+        )
+    elapsed = time.perf_counter() - started
+    failed = sorted((o for o in outcomes if not o.ok), key=lambda o: o.task.name)
+    click.echo(
+        f"{len(outcomes) - len(failed)} van {len(tasks)} rapporten geschreven naar {directory} "
+        f"in {elapsed:.1f} s ({workers} processen).",
+        err=True,
+    )
+    if failed:
+        for outcome in failed:
+            click.echo(
+                f"  mislukt: {outcome.task.municipality_code} {outcome.task.name}: {outcome.error}",
+                err=True,
+            )
+        fail(f"{len(failed)} rapport(en) mislukt")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -45,7 +45,7 @@ from assess.framework.gaps import GapAnalysis, analyse
 from assess.framework.loader import previous_question_ids
 from assess.framework.schema import Questionnaire
 from assess.framework.scoring import Scores, score, scored_groups
-from assess.i18n import LANGUAGES, _
+from assess.i18n import LANGUAGES, N_, _
 from assess.municipalities import RegisterRow, size_class
 from assess.security import hash_password, new_token, token_hash, verify_password
 
@@ -102,8 +102,10 @@ def store_questionnaire(
     if existing is not None:
         if existing.sha256 != digest:
             raise Conflict(
-                f"Versie {questionnaire.versie} van '{questionnaire.id}' is al geladen met andere "
-                "inhoud. Geef een gewijzigde vragenlijst een nieuw versienummer."
+                _(
+                    "Versie {versie} van '{id}' is al geladen met andere inhoud. Geef een "
+                    "gewijzigde vragenlijst een nieuw versienummer."
+                ).format(versie=questionnaire.versie, id=questionnaire.id)
             )
         return False
     session.add(
@@ -156,8 +158,13 @@ def questionnaire_version(
         query = query.filter_by(version=version)
     found = session.scalars(query.order_by(QuestionnaireVersion.id.desc())).first()
     if found is None:
-        what = f"versie {version} van " if version else ""
-        raise NotFound(f"Er is geen {what}vragenlijst '{questionnaire_id}'.")
+        if version:
+            message = _("Er is geen versie {versie} van vragenlijst '{id}'.").format(
+                versie=version, id=questionnaire_id
+            )
+        else:
+            message = _("Er is geen vragenlijst '{id}'.").format(id=questionnaire_id)
+        raise NotFound(message)
     return found
 
 
@@ -180,18 +187,20 @@ def load_register(
     successor_of = {old: row.gemeentecode for row in rows for old in row.predecessors}
     listed = {row.gemeentecode for row in rows}
     problems = {
-        old: f"voorganger {old} van {new} is onbekend"
+        old: _("voorganger {oud} van {nieuw} is onbekend").format(oud=old, nieuw=new)
         for old, new in successor_of.items()
         if old not in current and old not in listed
     }
     for code, municipality in current.items():
         if code not in listed and municipality.valid_to is None and code not in successor_of:
-            problems[code] = (
-                f"{code} ({municipality.name}) ontbreekt in het register en wordt door geen "
-                "gemeente als voorganger genoemd"
-            )
+            problems[code] = _(
+                "{code} ({naam}) ontbreekt in het register en wordt door geen gemeente als "
+                "voorganger genoemd"
+            ).format(code=code, naam=municipality.name)
     if problems:
-        raise InvalidInput("Het register past niet op de gemeenten die al bekend zijn.", problems)
+        raise InvalidInput(
+            _("Het register past niet op de gemeenten die al bekend zijn."), problems
+        )
     added = updated = ended = 0
     for row in rows:
         municipality = current.get(row.gemeentecode)
@@ -229,7 +238,7 @@ def _apply_row(municipality: Municipality, row: RegisterRow) -> None:
 def municipality(session: Session, code: str) -> Municipality:
     found = session.get(Municipality, code)
     if found is None:
-        raise NotFound(f"Gemeente {code} bestaat niet in het register.")
+        raise NotFound(_("Gemeente {code} bestaat niet in het register.").format(code=code))
     return found
 
 
@@ -250,30 +259,38 @@ def add_user(
     password: str,
     municipality_code: str | None = None,
     actor: Actor = SYSTEM,
+    region: str | None = None,
 ) -> User:
     email = email.strip().lower()
     problems: dict[str, str] = {}
     if "@" not in email or len(email) > 254:
-        problems["email"] = "Geef een geldig e-mailadres."
+        problems["email"] = _("Geef een geldig e-mailadres.")
     if role not in ROLES:
-        problems["rol"] = f"Kies een rol uit: {', '.join(ROLES)}."
+        problems["rol"] = _("Kies een rol uit: {rollen}.").format(rollen=", ".join(ROLES))
     if role == "medewerker" and not municipality_code:
-        problems["gemeente"] = "Een medewerker hoort bij een gemeente."
+        problems["gemeente"] = _("Een medewerker hoort bij een gemeente.")
     if role != "medewerker" and municipality_code:
-        problems["gemeente"] = "Alleen een medewerker hoort bij een gemeente."
+        problems["gemeente"] = _("Alleen een medewerker hoort bij een gemeente.")
+    if role == Role.REGIO and region not in riec_regions(session):
+        problems["regio"] = _("Een regiocoördinator hoort bij een RIEC-regio: {regios}.").format(
+            regios=", ".join(riec_regions(session))
+        )
+    if role != Role.REGIO and region:
+        problems["regio"] = _("Alleen een regiocoördinator hoort bij een regio.")
     if len(password) < 10:
-        problems["wachtwoord"] = "Een wachtwoord heeft minstens 10 tekens."
+        problems["wachtwoord"] = _("Een wachtwoord heeft minstens 10 tekens.")
     if problems:
-        raise InvalidInput("De gebruiker kan zo niet worden aangemaakt.", problems)
+        raise InvalidInput(_("De gebruiker kan zo niet worden aangemaakt."), problems)
     if municipality_code:
         municipality(session, municipality_code)
     if session.scalar(select(User).filter_by(email=email)) is not None:
-        raise Conflict(f"Er is al een gebruiker met e-mailadres {email}.")
+        raise Conflict(_("Er is al een gebruiker met e-mailadres {email}.").format(email=email))
     user = User(
         email=email,
         role=role,
         password_hash=hash_password(password),
         municipality_code=municipality_code,
+        region=region,
     )
     session.add(user)
     session.flush()
@@ -284,7 +301,7 @@ def add_user(
 def user_by_email(session: Session, email: str) -> User:
     user = session.scalar(select(User).filter_by(email=email.strip().lower()))
     if user is None:
-        raise NotFound(f"Er is geen gebruiker met e-mailadres {email}.")
+        raise NotFound(_("Er is geen gebruiker met e-mailadres {email}.").format(email=email))
     return user
 
 
@@ -319,22 +336,35 @@ def create_assessment(
     this_year = utcnow().year
     if not FIRST_YEAR <= year <= this_year + 1:
         raise InvalidInput(
-            f"Kies een peiljaar van {FIRST_YEAR} tot en met {this_year + 1}.",
-            {"jaar": f"{year} ligt buiten {FIRST_YEAR}-{this_year + 1}."},
+            _("Kies een peiljaar van {van} tot en met {tot}.").format(
+                van=FIRST_YEAR, tot=this_year + 1
+            ),
+            {
+                "jaar": _("{jaar} ligt buiten {van}-{tot}.").format(
+                    jaar=year, van=FIRST_YEAR, tot=this_year + 1
+                )
+            },
         )
     if gemeente.valid_to is not None and gemeente.valid_to.year < year:
-        raise InvalidInput(
-            f"Gemeente {gemeente.name} bestaat sinds {gemeente.valid_to:%d-%m-%Y} niet meer"
-            + (
-                f"; haar opvolger is {gemeente.successor_code}." if gemeente.successor_code else "."
-            ),
-            {"jaar": "De gemeente bestond niet meer in dat jaar."},
-        )
+        since = f"{gemeente.valid_to:%d-%m-%Y}"
+        if gemeente.successor_code:
+            message = _(
+                "Gemeente {naam} bestaat sinds {datum} niet meer; haar opvolger is {opvolger}."
+            ).format(naam=gemeente.name, datum=since, opvolger=gemeente.successor_code)
+        else:
+            message = _("Gemeente {naam} bestaat sinds {datum} niet meer.").format(
+                naam=gemeente.name, datum=since
+            )
+        raise InvalidInput(message, {"jaar": _("De gemeente bestond niet meer in dat jaar.")})
     taken = session.scalar(
         select(Assessment.id).filter_by(municipality_code=municipality_code, year=year)
     )
     if taken is not None:
-        raise Conflict(f"Gemeente {gemeente.name} heeft al een zelfevaluatie voor {year}.")
+        raise Conflict(
+            _("Gemeente {naam} heeft al een zelfevaluatie voor {jaar}.").format(
+                naam=gemeente.name, jaar=year
+            )
+        )
     version = questionnaire_version(session, DEFAULT_QUESTIONNAIRE)
     assessment = Assessment(
         municipality_code=municipality_code,
@@ -400,7 +430,7 @@ def assessment(session: Session, assessment_id: uuid.UUID | str) -> Assessment:
         key = None
     found = session.get(Assessment, key) if key is not None else None
     if found is None:
-        raise NotFound(f"Zelfevaluatie {assessment_id} bestaat niet.")
+        raise NotFound(_("Zelfevaluatie {id} bestaat niet.").format(id=assessment_id))
     return found
 
 
@@ -437,22 +467,26 @@ def save_answer(
     item = assessment(session, assessment_id)
     question = questionnaire_of(item).question(question_id)
     if question is None:
-        raise NotFound(f"Vraag {question_id} bestaat niet in deze vragenlijst.")
+        raise NotFound(_("Vraag {id} bestaat niet in deze vragenlijst.").format(id=question_id))
     current = next((a for a in item.answers if a.question_id == question_id), None)
     if expected_version is not None and expected_version != item.version:
         raise StaleVersion(
-            "Iemand anders heeft deze zelfevaluatie intussen gewijzigd. "
-            "Bekijk het huidige antwoord en sla opnieuw op.",
+            _(
+                "Iemand anders heeft deze zelfevaluatie intussen gewijzigd. "
+                "Bekijk het huidige antwoord en sla opnieuw op."
+            ),
             current=answer_value(current) if current else None,
             version=item.version,
         )
     if item.status == SUBMITTED:
         raise Conflict(
-            "Deze zelfevaluatie is ingediend; antwoorden kunnen niet meer worden gewijzigd."
+            _("Deze zelfevaluatie is ingediend; antwoorden kunnen niet meer worden gewijzigd.")
         )
     problems = rules.answer_problems(question, answer, _)
     if problems:
-        raise InvalidInput(f"Het antwoord op vraag {question_id} is niet geldig.", problems)
+        raise InvalidInput(
+            _("Het antwoord op vraag {id} is niet geldig.").format(id=question_id), problems
+        )
     old = msgspec.to_builtins(answer_value(current)) if current else None
     if current is None:
         current = Answer(assessment=item, question_id=question_id)
@@ -479,7 +513,7 @@ def save_answer(
         session.flush()
     except StaleDataError as exc:  # another transaction saved first: its version check failed
         raise StaleVersion(
-            "Iemand anders sloeg tegelijk een wijziging op. Laad de zelfevaluatie opnieuw."
+            _("Iemand anders sloeg tegelijk een wijziging op. Laad de zelfevaluatie opnieuw.")
         ) from exc
     return item
 
@@ -487,7 +521,7 @@ def save_answer(
 def submit(session: Session, assessment_id: uuid.UUID | str, actor: Actor = SYSTEM) -> Assessment:
     item = assessment(session, assessment_id)
     if item.status == SUBMITTED:
-        raise Conflict("Deze zelfevaluatie is al ingediend.")
+        raise Conflict(_("Deze zelfevaluatie is al ingediend."))
     unconfirmed = [row.question_id for row in item.answers if row.prefilled]
     if unconfirmed:
         raise Conflict(
@@ -498,8 +532,9 @@ def submit(session: Session, assessment_id: uuid.UUID | str, actor: Actor = SYST
     analysis = analyse_assessment(item)
     if analysis.open_questions:
         raise Conflict(
-            f"Nog {len(analysis.open_questions)} vraag/vragen open: "
-            f"{', '.join(analysis.open_questions)}. Beantwoord alle vragen voor het indienen.",
+            _("Nog {n} vraag/vragen open: {ids}. Beantwoord alle vragen voor het indienen.").format(
+                n=len(analysis.open_questions), ids=", ".join(analysis.open_questions)
+            ),
         )
     item.status = SUBMITTED
     item.submitted_at = item.updated_at = utcnow()
@@ -543,9 +578,13 @@ def visible_assessments(
     session: Session, principal: Principal, municipality_code: str, page: int, size: int
 ) -> tuple[Sequence[Assessment], int]:
     """The assessments of a gemeente that the principal may read, newest year first."""
-    municipality(session, municipality_code)
-    if not sees_municipality(principal, municipality_code):
-        raise NotFound(f"Gemeente {municipality_code} heeft geen zelfevaluaties die u mag zien.")
+    gemeente = municipality(session, municipality_code)
+    if not sees_municipality(principal, municipality_code, gemeente.riec):
+        raise NotFound(
+            _("Gemeente {code} heeft geen zelfevaluaties die u mag zien.").format(
+                code=municipality_code
+            )
+        )
     query = select(Assessment).filter_by(municipality_code=municipality_code)
     if principal.role != Role.MEDEWERKER:
         query = query.filter_by(status=SUBMITTED, sharing=Sharing.NAMED)
@@ -561,8 +600,9 @@ def readable_assessment(
 ) -> Assessment:
     """The assessment, or NotFound when the principal may not know it exists."""
     item = assessment(session, assessment_id)
-    if not can_read(principal, item.municipality_code, item.status, item.sharing):
-        raise NotFound(f"Zelfevaluatie {assessment_id} bestaat niet.")
+    riec = municipality(session, item.municipality_code).riec
+    if not can_read(principal, item.municipality_code, riec, item.status, item.sharing):
+        raise NotFound(_("Zelfevaluatie {id} bestaat niet.").format(id=assessment_id))
     return item
 
 
@@ -572,7 +612,7 @@ def writable_assessment(
     item = readable_assessment(session, principal, assessment_id)
     if not can_write(principal, item.municipality_code):
         raise Forbidden(
-            "Alleen medewerkers van de gemeente zelf kunnen deze zelfevaluatie wijzigen."
+            _("Alleen medewerkers van de gemeente zelf kunnen deze zelfevaluatie wijzigen.")
         )
     return item
 
@@ -580,11 +620,15 @@ def writable_assessment(
 def start_assessment(
     session: Session, principal: Principal, municipality_code: str, year: int, source: str = ""
 ) -> Assessment:
-    if not sees_municipality(principal, municipality_code):
-        municipality(session, municipality_code)
-        raise NotFound(f"Gemeente {municipality_code} heeft geen zelfevaluaties die u mag zien.")
+    gemeente = municipality(session, municipality_code)
+    if not sees_municipality(principal, municipality_code, gemeente.riec):
+        raise NotFound(
+            _("Gemeente {code} heeft geen zelfevaluaties die u mag zien.").format(
+                code=municipality_code
+            )
+        )
     if not can_write(principal, municipality_code):
-        raise Forbidden("Alleen medewerkers van een gemeente starten een zelfevaluatie.")
+        raise Forbidden(_("Alleen medewerkers van een gemeente starten een zelfevaluatie."))
     return create_assessment(session, municipality_code, year, Actor.of(principal, source))
 
 
@@ -615,10 +659,10 @@ def set_sharing(
 # --- peer comparison -------------------------------------------------------------------
 
 PEER_GROUPS = {
-    "grootteklasse": ("grootteklasse", Municipality.size_class),
-    "provincie": ("provincie", Municipality.province),
-    "riec": ("RIEC-regio", Municipality.riec),
-    "alle": ("alle gemeenten", None),
+    "grootteklasse": (N_("grootteklasse"), Municipality.size_class),
+    "provincie": (N_("provincie"), Municipality.province),
+    "riec": (N_("RIEC-regio"), Municipality.riec),
+    "alle": (N_("alle gemeenten"), None),
 }
 
 
@@ -642,7 +686,7 @@ def peer_comparison(
     kind, column = PEER_GROUPS[group]
     gemeente = municipality(session, item.municipality_code)
     value = getattr(gemeente, column.key) if column is not None else None
-    label = kind if column is None else f"{kind} {value or 'onbekend'}"
+    label = _(kind) if column is None else f"{_(kind)} {value or _('onbekend')}"
     members: dict[uuid.UUID, dict[ScoreKey, float | None]] = {}
     if column is None or value is not None:
         query = (
@@ -669,7 +713,7 @@ def peer_comparison(
         group=group,
         label=label,
         year=item.year,
-        comparison=compare(members, min_group_size, label),
+        comparison=compare(members, min_group_size, label, _),
         own=own_scores(analyse_assessment(item).scores),
     )
 
@@ -690,8 +734,13 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
     return principal_of(user)
 
 
+def riec_regions(session: Session) -> list[str]:
+    query = select(Municipality.riec).where(Municipality.riec.is_not(None)).distinct()
+    return sorted(session.scalars(query))
+
+
 def principal_of(user: User) -> Principal:
-    return Principal(user.id, user.email, Role(user.role), user.municipality_code)
+    return Principal(user.id, user.email, Role(user.role), user.municipality_code, user.region)
 
 
 def tokens_of(session: Session, user: User) -> Sequence[ApiToken]:
@@ -703,7 +752,9 @@ def tokens_of(session: Session, user: User) -> Sequence[ApiToken]:
 def revoke_token(session: Session, user: User, token_id: int, actor: Actor = SYSTEM) -> ApiToken:
     record = session.scalar(select(ApiToken).filter_by(id=token_id, user_id=user.id))
     if record is None:
-        raise NotFound(f"Token {token_id} van {user.email} bestaat niet.")
+        raise NotFound(
+            _("Token {id} van {email} bestaat niet.").format(id=token_id, email=user.email)
+        )
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         audit(session, actor, "token.revoke", "token", record.id, gebruiker=user.email)

@@ -214,7 +214,8 @@ def test_tokens_are_listed_and_revoked(ready):
 
 def test_benchmark_export_writes_the_file_or_says_there_is_no_data(ready, tmp_path):
     target = tmp_path / "b.csv"
-    empty = run(ready, "benchmark", "export", "--year", "2019", "--format", "csv", "-o",
-                str(target))
+    empty = run(
+        ready, "benchmark", "export", "--year", "2019", "--format", "csv", "-o", str(target)
+    )
     assert empty.returncode == 1 and "geen ingediende" in empty.stderr
     assert not target.exists()

@@ -6,16 +6,16 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.orm import Session
 
-from assess import services
+from assess import report_data, services
 from assess.access import Principal, Sharing
 from assess.web.api import GemeenteCode, Page, PageSize, page_links
-from assess.web.errors import PROBLEM_JSON, TITLES, Problem
+from assess.web.errors import problems
 from assess.web.schemas import (
     Aangemaakt,
     Analyse,
@@ -47,16 +47,20 @@ IfMatch = Annotated[
 ]
 
 
-def problems(*codes: int) -> dict[int, ResponseSpec]:
-    return {
-        code: ResponseSpec(
-            Problem, description=TITLES[code], media_type=PROBLEM_JSON, generate_examples=False
-        )
-        for code in codes
-    }
-
-
-READ_ERRORS = problems(401, 404)
+READ_ERRORS = problems(400, 401, 404)
+ETAG = [
+    ResponseHeader(
+        name="ETag",
+        description='Versie van de zelfevaluatie, zoals "3"; stuur die mee als If-Match.',
+        documentation_only=True,
+    )
+]
+LOCATION = [
+    ResponseHeader(
+        name="Location", description="Adres van de nieuwe zelfevaluatie.", documentation_only=True
+    ),
+    *ETAG,
+]
 WRITE_ERRORS = problems(400, 401, 403, 404, 409, 413)
 
 
@@ -122,6 +126,7 @@ class GemeenteZelfevaluatiesController(Controller):
     @post(
         sync_to_thread=True,
         operation_id="createZelfevaluatie",
+        response_headers=LOCATION,
         summary="Start een zelfevaluatie",
         description="Start de zelfevaluatie van een peiljaar op de nieuwste vragenlijst. "
         "409 als dat jaar al een zelfevaluatie heeft.",
@@ -153,6 +158,7 @@ class ZelfevaluatieController(Controller):
     @get(
         sync_to_thread=True,
         operation_id="getZelfevaluatie",
+        response_headers=ETAG,
         summary="Eén zelfevaluatie met antwoorden en voortgang",
         description="De ETag-header bevat de versie; gebruik die als If-Match bij het opslaan.",
         responses=READ_ERRORS,
@@ -166,6 +172,7 @@ class ZelfevaluatieController(Controller):
         "/antwoorden/{vraag_id:str}",
         sync_to_thread=True,
         operation_id="putAntwoord",
+        response_headers=ETAG,
         summary="Sla het antwoord op één vraag op",
         description=(
             "'nvt' vraagt een toelichting en mag alleen waar de vraag dat toestaat; 'regionaal' "
@@ -199,6 +206,7 @@ class ZelfevaluatieController(Controller):
         "/deling",
         sync_to_thread=True,
         operation_id="putDeling",
+        response_headers=ETAG,
         summary="Kies wat VNG en andere gemeenten zien",
         description=(
             "`prive`: alleen voor de eigen gemeente; `geanonimiseerd`: telt anoniem mee in "
@@ -219,6 +227,7 @@ class ZelfevaluatieController(Controller):
         "/indienen",
         sync_to_thread=True,
         operation_id="indienenZelfevaluatie",
+        response_headers=ETAG,
         summary="Dien de zelfevaluatie in",
         description=(
             "Kan alleen als elke vraag is beantwoord. Daarna zijn de antwoorden alleen-lezen "
@@ -283,3 +292,50 @@ class ZelfevaluatieController(Controller):
         minimum = request.app.state.settings.min_group_size
         peer = services.peer_comparison(db, item, groep, minimum)
         return comparison_of(item.id, services.questionnaire_of(item), peer, minimum)
+
+    @get(
+        "/rapport",
+        sync_to_thread=True,
+        operation_id="getRapport",
+        summary="Rapport voor college en raad (PDF)",
+        description=(
+            "Het rapport als toegankelijke PDF (PDF/UA-1): samenvatting, scores per domein en "
+            "pijler, vergelijking met andere gemeenten, ontwikkeling door de jaren, tekorten als "
+            "actieplan en alle antwoorden. In de taal van de gebruiker (Nederlands of Engels). "
+            "Een concept heeft een CONCEPT-markering. Een ongewijzigd rapport komt uit de cache."
+        ),
+        media_type="application/pdf",
+        response_headers=[
+            ResponseHeader(
+                name="Content-Disposition",
+                description=(
+                    'Download met bestandsnaam, zoals attachment; filename="zelfscan-'
+                    'mensenhandel-zwolle-2026.pdf".'
+                ),
+                documentation_only=True,
+            )
+        ],
+        responses=READ_ERRORS,
+    )
+    def get_rapport(
+        self, request: Request, db: Db, zelfevaluatie_id: AssessmentId
+    ) -> Response[bytes]:
+        who = principal(request)
+        item = services.readable_assessment(db, who, zelfevaluatie_id)
+        language = services.user_of(db, who).language
+        minimum = request.app.state.settings.min_group_size
+        return pdf_download(
+            report_data.report_file(db, item, minimum, language, reader=principal(request))
+        )
+
+
+def pdf_download(result: report_data.ReportFile) -> Response[bytes]:
+    """A PDF as a download with its file name; private, since it holds the answers."""
+    return Response(
+        result.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{result.filename}"',
+            "Cache-Control": "private, no-cache",
+        },
+    )

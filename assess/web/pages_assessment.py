@@ -8,14 +8,16 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, post
 from litestar.params import PathParameter
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
-from assess import services
+from assess import report_data, services
 from assess.access import Principal, Sharing, can_write
 from assess.db.models import Assessment
 from assess.errors import Conflict, InvalidInput, StaleVersion
 from assess.framework.schema import Domain
-from assess.i18n import _
+from assess.i18n import _, current_language
+from assess.web.api_assessments import pdf_download
 from assess.web.forms import read_domain
 from assess.web.pages import SIGNED_IN, Db, Form, Viewer, page, source, text
 
@@ -87,7 +89,7 @@ class AssessmentPages(Controller):
         item = services.readable_assessment(db, viewer, zelfevaluatie_id)
         return self._domain_page(db, viewer, item, domain_of(item, code))
 
-    @post("/domein/{code:str}", sync_to_thread=True)
+    @post("/domein/{code:str}", sync_to_thread=True, status_code=HTTP_200_OK)
     def save_domain(
         self,
         request: Request,
@@ -139,7 +141,7 @@ class AssessmentPages(Controller):
             db, viewer, item, domain, melding=("ok", _("Uw antwoorden zijn opgeslagen."))
         )
 
-    @post("/vraag/{vraag_id:str}", sync_to_thread=True)
+    @post("/vraag/{vraag_id:str}", sync_to_thread=True, status_code=HTTP_200_OK)
     def autosave(
         self,
         request: Request,
@@ -204,7 +206,7 @@ class AssessmentPages(Controller):
         }
         return page("indienen.html", status, **{**context, **extra})
 
-    @post("/indienen", sync_to_thread=True)
+    @post("/indienen", sync_to_thread=True, status_code=HTTP_200_OK)
     def submit(
         self, request: Request, db: Db, viewer: Viewer, zelfevaluatie_id: AssessmentId, data: Form
     ) -> Template | Redirect:
@@ -246,3 +248,13 @@ class AssessmentPages(Controller):
                 services.peer_comparison(db, item, group, minimum) for group in PEER_GROUP_ORDER
             ],
         )
+
+    @get("/rapport.pdf", sync_to_thread=True)
+    def report_pdf(
+        self, request: Request, db: Db, viewer: Viewer, zelfevaluatie_id: AssessmentId
+    ) -> Response[bytes]:
+        """The PDF report in the page's language (the API needs a token; pages a session)."""
+        item = services.readable_assessment(db, viewer, zelfevaluatie_id)
+        minimum = request.app.state.settings.min_group_size
+        result = report_data.report_file(db, item, minimum, current_language(), reader=viewer)
+        return pdf_download(result)

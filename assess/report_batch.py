@@ -1,0 +1,148 @@
+"""Render many reports in parallel: one worker process per core, each with its own engine.
+
+Used by `assess report --all`. Each worker opens its own database engine, parses the report
+stylesheet once and renders the assessments it is given; a failure is returned as a result,
+so one bad report never stops the others.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from assess import report, report_data, services
+from assess.access import SUBMITTED
+from assess.db.models import Assessment, Municipality
+from assess.db.session import make_engine, session_factory, transaction
+from assess.errors import NotFound
+from assess.i18n import _
+
+
+@dataclass(frozen=True)
+class Task:
+    assessment_id: str
+    municipality_code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    task: Task
+    path: str | None = None  # the written file; None when it failed
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def submitted_tasks(session: Session, year: int) -> list[Task]:
+    """Every submitted assessment of the year, by gemeente name."""
+    rows = session.execute(
+        select(Assessment.id, Assessment.municipality_code, Municipality.name)
+        .join(Municipality, Municipality.code == Assessment.municipality_code)
+        .where(Assessment.year == year, Assessment.status == SUBMITTED)
+        .order_by(Municipality.name)
+    )
+    return [Task(str(id_), code, name) for id_, code, name in rows]
+
+
+def assessment_of_year(session: Session, municipality_code: str, year: int) -> Assessment:
+    """The gemeente's assessment of that year, in any status."""
+    gemeente = services.municipality(session, municipality_code.upper())
+    item = session.scalar(select(Assessment).filter_by(municipality_code=gemeente.code, year=year))
+    if item is None:
+        raise NotFound(
+            _("Gemeente {naam} heeft geen zelfevaluatie voor {jaar}.").format(
+                naam=gemeente.name, jaar=year
+            )
+        )
+    return item
+
+
+def write_report(
+    session: Session, item: Assessment, min_group_size: int, target: Path, language: str = "nl"
+) -> Path:
+    """Render one report (always fresh, no cache) and write it; `target` may be a directory."""
+    result = report_data.report_file(session, item, min_group_size, language, use_cache=False)
+    path = target / result.filename if target.is_dir() else target
+    path.write_bytes(result.pdf)
+    return path
+
+
+# --- worker side -----------------------------------------------------------------------
+
+_worker: dict[str, object] = {}
+
+
+def _start_worker(database_url: str, min_group_size: int) -> None:
+    _worker["engine"] = make_engine(database_url)
+    _worker["min_group_size"] = min_group_size
+    report.warm_up()
+
+
+def _render(task: Task, directory: str) -> Outcome:
+    started = time.perf_counter()
+    try:
+        engine = _worker["engine"]
+        assert isinstance(engine, Engine)
+        with transaction(session_factory(engine)) as session:
+            item = services.assessment(session, task.assessment_id)
+            minimum = _worker["min_group_size"]
+            assert isinstance(minimum, int)
+            path = write_report(session, item, minimum, Path(directory))
+    except Exception as exc:  # reported per task; the other reports go on
+        return Outcome(task, error=f"{type(exc).__name__}: {exc}")
+    return Outcome(task, path=str(path), seconds=time.perf_counter() - started)
+
+
+# --- parent side -----------------------------------------------------------------------
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where it exists: workers start from a clean process that has the code
+    imported, instead of copying the parent (with its database connections)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["assess.report_batch", "weasyprint"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def render_all(
+    tasks: Sequence[Task],
+    directory: Path,
+    database_url: str,
+    min_group_size: int,
+    workers: int | None = None,
+    on_done: Callable[[Outcome], None] = lambda outcome: None,
+) -> list[Outcome]:
+    """Render every task over a process pool; `on_done` is called as each one finishes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
+    outcomes: list[Outcome] = []
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_start_worker,
+        initargs=(database_url, min_group_size),
+    ) as pool:
+        futures = {pool.submit(_render, task, str(directory)): task for task in tasks}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as exc:  # a worker died (e.g. out of memory)
+                outcome = Outcome(futures[future], error=f"werkproces gestopt: {exc}")
+            outcomes.append(outcome)
+            on_done(outcome)
+    return outcomes

@@ -1,0 +1,356 @@
+"""The council report as a use case: gather its content from a session, render, cache.
+
+`gather` collects everything the report shows into plain values (no ORM objects), so the
+HTML and PDF can be made outside the session: the analysis, all four peer comparisons,
+earlier years scored on this year's questionnaire (questions mapped across versions), and
+every answer for the appendix. `report_file` renders it and, for a submitted assessment,
+keeps the PDF in the database cache keyed by `cache_key`: a digest of the rendered HTML and
+of the report assets, so a changed answer, a new peer figure, another language or a new
+template gives a new key and a repeat download of the same content is served from the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assess import i18n, report, services
+from assess.access import SUBMITTED, Principal, can_read
+from assess.db.models import Assessment, ReportCache
+from assess.framework import answers as rules
+from assess.framework.gaps import Gap, GapAnalysis
+from assess.framework.loader import previous_question_ids
+from assess.framework.schema import Question, Questionnaire
+from assess.framework.scoring import GroupScore, Scores, score
+from assess.i18n import N_
+
+PEER_GROUP_ORDER = ("grootteklasse", "provincie", "riec", "alle")
+TOP_ACTIONS = 5
+# Bands of the total score (0-100 against the basis level) named on the summary page.
+LEVEL_BANDS = (
+    (100.0, N_("Basisniveau gehaald")),
+    (75.0, N_("Grotendeels op basisniveau")),
+    (50.0, N_("Deels op basisniveau")),
+    (0.0, N_("Grotendeels onder het basisniveau")),
+)
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    code: str
+    name: str
+    province: str
+    riec: str | None
+    size_class: str | None
+    population: int | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    answer: rules.Answer
+    prefilled: bool
+
+
+@dataclass(frozen=True)
+class TrendYear:
+    """An earlier submitted assessment, scored on this year's questionnaire."""
+
+    year: int
+    version: str
+    scores: Scores
+    mapped: int  # questions of this year's questionnaire with an answer from that year
+
+
+@dataclass(frozen=True)
+class ReportData:
+    assessment_id: str
+    year: int
+    status: str
+    synthetic: bool
+    date: date
+    language: str
+    gemeente: Gemeente
+    questionnaire: Questionnaire
+    analysis: GapAnalysis
+    comparisons: list[services.PeerComparison]
+    min_group_size: int
+    trend: list[TrendYear]
+    answers: dict[str, AnswerRow]
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == SUBMITTED
+
+    @property
+    def version(self) -> str:
+        return self.questionnaire.versie
+
+    @property
+    def date_text(self) -> str:
+        return format_date(self.date, format="long", locale=self.language)
+
+    @property
+    def domain_titles(self) -> dict[str, str]:
+        return {d.code: d.titel for d in self.questionnaire.domeinen}
+
+    @property
+    def scores(self) -> Scores:
+        return self.analysis.scores
+
+    @property
+    def level_band(self) -> str | None:
+        total = self.scores.total.score
+        if total is None:
+            return None
+        return next(label for bound, label in LEVEL_BANDS if total >= bound - 1e-9)
+
+    @property
+    def questions_at_target(self) -> int:
+        return sum(q.level is not None and q.level >= q.target for q in self.scores.questions)
+
+    @property
+    def scored_questions(self) -> int:
+        return sum(q.counts for q in self.scores.questions)
+
+    def _ranked(self) -> list[GroupScore]:
+        order = {d.key: i for i, d in enumerate(self.scores.domains)}
+        scored = [d for d in self.scores.domains if d.score is not None]
+        return sorted(scored, key=lambda d: (-(d.score or 0.0), order[d.key]))
+
+    @property
+    def strongest(self) -> list[GroupScore]:
+        ranked = self._ranked()
+        return ranked[: 2 if len(ranked) >= 4 else 1]
+
+    @property
+    def weakest(self) -> list[GroupScore]:
+        ranked = self._ranked()
+        count = 2 if len(ranked) >= 4 else 1
+        strongest = {d.key for d in self.strongest}
+        return [d for d in reversed(ranked) if d.key not in strongest][:count]
+
+    @property
+    def top_actions(self) -> list[Gap]:
+        return self.analysis.gaps[:TOP_ACTIONS]
+
+    def question(self, question_id: str) -> Question:
+        found = self.questionnaire.question(question_id)
+        assert found is not None
+        return found
+
+    def peer(self, group: str) -> services.PeerComparison | None:
+        return next((c for c in self.comparisons if c.group == group), None)
+
+
+def gather(
+    session: Session,
+    item: Assessment,
+    min_group_size: int,
+    language: str = i18n.DEFAULT,
+    reader: Principal | None = None,
+) -> ReportData:
+    """Everything the report shows, as plain values, in the given language.
+
+    With a `reader`, earlier years appear only when the reader may read them (VNG sees only
+    the years a gemeente shared by name); without one (the CLI), all of them.
+    """
+    with i18n.language(language):
+        municipality = services.municipality(session, item.municipality_code)
+        comparisons = [
+            services.peer_comparison(session, item, group, min_group_size)
+            for group in PEER_GROUP_ORDER
+        ]
+        when = item.submitted_at if item.status == SUBMITTED and item.submitted_at else None
+        return ReportData(
+            assessment_id=str(item.id),
+            year=item.year,
+            status=item.status,
+            synthetic=item.synthetic,
+            date=(when or item.updated_at).date(),
+            language=i18n.current_language(),
+            gemeente=Gemeente(
+                code=municipality.code,
+                name=municipality.name,
+                province=municipality.province,
+                riec=municipality.riec,
+                size_class=municipality.size_class,
+                population=municipality.population,
+            ),
+            questionnaire=services.questionnaire_of(item),
+            analysis=services.analyse_assessment(item),
+            comparisons=comparisons,
+            min_group_size=min_group_size,
+            trend=earlier_years(session, item, reader),
+            answers={
+                row.question_id: AnswerRow(services.answer_value(row), row.prefilled)
+                for row in item.answers
+            },
+        )
+
+
+def earlier_years(
+    session: Session, item: Assessment, reader: Principal | None = None
+) -> list[TrendYear]:
+    """The gemeente's earlier submitted assessments, oldest first, each scored on this
+    assessment's questionnaire: answers follow their question across versions
+    (`vorige_versie.koppeling`), and questions new since then stay open for that year."""
+    current = services.questionnaire_of(item)
+    earlier = session.scalars(
+        select(Assessment)
+        .filter_by(municipality_code=item.municipality_code, status=SUBMITTED)
+        .where(Assessment.year < item.year)
+        .order_by(Assessment.year)
+    ).all()
+    riec = services.municipality(session, item.municipality_code).riec
+    if reader is not None:
+        earlier = [
+            old
+            for old in earlier
+            if can_read(reader, old.municipality_code, riec, old.status, old.sharing)
+        ]
+    years = []
+    for old in earlier:
+        old_questionnaire = services.questionnaire_of(old)
+        if old.questionnaire_version_id == item.questionnaire_version_id:
+            mapping = {q.id: q.id for q in current.questions()}
+        else:
+            mapping = previous_question_ids(current, old_questionnaire)
+        old_answers = services.answers_of(old)
+        mapped = {
+            new: old_answers[old_id] for new, old_id in mapping.items() if old_id in old_answers
+        }
+        years.append(
+            TrendYear(old.year, old_questionnaire.versie, score(current, mapped), len(mapped))
+        )
+    return years
+
+
+def context(data: ReportData) -> dict[str, Any]:
+    return {"r": data}
+
+
+def render_html(data: ReportData) -> str:
+    return report.render_html(context(data), data.language)
+
+
+def cache_key(html: str) -> str:
+    """The cache key of a report: its HTML plus everything else that shapes the PDF."""
+    digest = hashlib.sha256(report.fingerprint().encode())
+    digest.update(html.encode())
+    return digest.hexdigest()
+
+
+def filename(data: ReportData) -> str:
+    """For example zelfscan-mensenhandel-zwolle-2026.pdf (ASCII, lower case)."""
+    plain = unicodedata.normalize("NFKD", data.gemeente.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or data.gemeente.code.lower()
+    suffix = "" if data.submitted else "-concept"
+    return f"zelfscan-mensenhandel-{slug}-{data.year}{suffix}.pdf"
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    filename: str
+    pdf: bytes
+    cached: bool
+
+
+class MemoryCache:
+    """A small per-process LRU of recent PDFs by content key, in front of the database.
+
+    It also serves repeat downloads of a concept, which the database does not keep (a
+    concept changes often; its content key changes with every saved answer).
+    """
+
+    def __init__(self, max_entries: int = 16, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            pdf = self._items.get(key)
+            if pdf is not None:
+                self._items.move_to_end(key)
+            return pdf
+
+    def put(self, key: str, pdf: bytes) -> None:
+        with self._lock:
+            self._items[key] = pdf
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries or (
+                len(self._items) > 1 and sum(map(len, self._items.values())) > self.max_bytes
+            ):
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+memory = MemoryCache()
+
+
+def report_file(
+    session: Session,
+    item: Assessment,
+    min_group_size: int,
+    language: str = i18n.DEFAULT,
+    *,
+    use_cache: bool = True,
+    reader: Principal | None = None,
+) -> ReportFile:
+    """The PDF report of an assessment, served from a cache when its content is unchanged.
+
+    A submitted assessment's PDF is kept in the database (shared by all processes; the
+    caller's transaction commits it), every PDF briefly in this process's memory.
+    """
+    data = gather(session, item, min_group_size, language, reader)
+    html = render_html(data)
+    name = filename(data)
+    if not use_cache:
+        return ReportFile(name, report.html_to_pdf(html), cached=False)
+    key = cache_key(html)
+    pdf = memory.get(key)
+    if pdf is None and data.submitted:
+        pdf = session.scalar(select(ReportCache.pdf).where(ReportCache.key == key))
+        if pdf is not None:
+            memory.put(key, pdf)
+    if pdf is not None:
+        return ReportFile(name, pdf, cached=True)
+    pdf = report.html_to_pdf(html)
+    if data.submitted:
+        store(session, key, item.id, data.language, pdf)
+    memory.put(key, pdf)
+    return ReportFile(name, pdf, cached=False)
+
+
+def store(session: Session, key: str, assessment_id: uuid.UUID, language: str, pdf: bytes) -> None:
+    """Keep this PDF as the one entry for the assessment and language. Another process that
+    stored the same key first wins; that is harmless, the content is the same."""
+    session.execute(
+        delete(ReportCache).where(
+            ReportCache.assessment_id == assessment_id,
+            ReportCache.language == language,
+            ReportCache.key != key,
+        )
+    )
+    try:
+        with session.begin_nested():
+            session.add(
+                ReportCache(key=key, assessment_id=assessment_id, language=language, pdf=pdf)
+            )
+    except IntegrityError:
+        pass

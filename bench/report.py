@@ -1,0 +1,204 @@
+"""Report benchmark (not a test): prints a table with figures and ratios.
+
+    uv run python bench/report.py [--database-url URL] [--year JJJJ] [--repeat N] [--limit N]
+
+Without --database-url it builds the demo database (as `assess demo` does) in a temporary
+directory. It measures, on the demo report of Zwolle:
+
+- one report through the project (`report_data.report_file` without cache: gather the data,
+  render the HTML, render the PDF) against bare WeasyPrint making the same PDF (PDF/UA-1) from
+  the same HTML, once as a plain call (stylesheet and fonts parsed for every PDF) and once with
+  the project's parsed stylesheet reused (which isolates the project's own overhead);
+- a cached download: from the database (another process's cache) and from memory;
+- the batch: every submitted assessment of the year (or --limit of them) one by one in this
+  process against `report --all`'s process pool over all cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from assess import demo, report, report_batch, report_data, services
+from assess.db.migrate import upgrade
+from assess.db.models import Assessment, ReportCache
+from assess.db.session import make_engine, session_factory, transaction
+
+MIN_GROUP_SIZE = 5
+
+
+def interleaved(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """The median wall time of each action over `repeat` rounds; each round runs every action
+    once, so a change in machine load affects them alike."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def bare_naive(html: str) -> bytes:
+    """WeasyPrint as a plain call would use it: stylesheet and fonts parsed for every PDF."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = CSS(filename=str(report.REPORTS / report.STYLESHEET), font_config=fonts)
+    return HTML(string=html, base_url=report.BASE_URL).write_pdf(
+        stylesheets=[css], font_config=fonts, pdf_variant=report.PDF_VARIANT
+    )
+
+
+def bare_reused(html: str) -> bytes:
+    """WeasyPrint alone with the project's parsed stylesheet: the same work minus the project."""
+    from weasyprint import HTML
+
+    fonts, css = report.stylesheet()
+    return HTML(string=html, base_url=report.BASE_URL).write_pdf(
+        stylesheets=[css], font_config=fonts, pdf_variant=report.PDF_VARIANT
+    )
+
+
+def demo_database(directory: Path) -> str:
+    url = f"sqlite:///{directory / 'assess.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with transaction(session_factory(engine)) as session:
+        demo.prepare(session, datetime.now(UTC).year)
+    engine.dispose()
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--gemeente", default=demo.DEMO_MUNICIPALITY)
+    parser.add_argument("--year", type=int, help="default: the gemeente's latest submitted year")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--limit", type=int, help="render only this many in the batch")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-report-"))
+    url = args.database_url or demo_database(scratch)
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    cores = os.cpu_count() or 1
+    rows: list[tuple[str, float, str]] = []
+
+    with transaction(factory) as session:
+        query = select(Assessment).filter_by(
+            municipality_code=args.gemeente, status=services.SUBMITTED
+        )
+        if args.year:
+            query = query.filter_by(year=args.year)
+        item = session.scalars(query.order_by(Assessment.year.desc())).first()
+        if item is None:
+            sys.exit(f"no submitted assessment of {args.gemeente}")
+        year = item.year
+        session.execute(ReportCache.__table__.delete())
+        started = time.perf_counter()
+        report.warm_up()
+        warm_up = time.perf_counter() - started
+        data = report_data.gather(session, item, MIN_GROUP_SIZE)
+        html = report_data.render_html(data)
+        pdf = report.html_to_pdf(html)  # warm: templates compiled, fonts loaded
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+
+        times = interleaved(
+            {
+                "naive": lambda: bare_naive(html),
+                "reused": lambda: bare_reused(html),
+                "ours": lambda: report_data.report_file(
+                    session, item, MIN_GROUP_SIZE, use_cache=False
+                ),
+                "gather": lambda: report_data.gather(session, item, MIN_GROUP_SIZE),
+                "html": lambda: report_data.render_html(data),
+            },
+            args.repeat,
+        )
+        report_data.report_file(session, item, MIN_GROUP_SIZE)  # fills the cache
+        assessment_id = item.id
+
+    def from_database() -> None:
+        report_data.memory.clear()
+        with transaction(factory) as s:
+            assert report_data.report_file(s, services.assessment(s, assessment_id), 5).cached
+
+    def from_memory() -> None:
+        with transaction(factory) as s:
+            assert report_data.report_file(s, services.assessment(s, assessment_id), 5).cached
+
+    from_database()
+    cached = interleaved({"db": from_database, "memory": from_memory}, args.repeat)
+    naive, reused, ours = times["naive"], times["reused"], times["ours"]
+    rows += [
+        ("stylesheet + fonts, once per process", warm_up, ""),
+        ("bare WeasyPrint, CSS + fonts per call", naive, "1.00"),
+        ("bare WeasyPrint, parsed CSS reused", reused, f"{reused / naive:.2f}"),
+        ("  project: gather the data", times["gather"], ""),
+        ("  project: render the HTML (Jinja)", times["html"], ""),
+        (
+            "project: one report (data + HTML + PDF)",
+            ours,
+            f"{ours / naive:.2f}; {ours / reused:.2f} of reused (target <= 1.15)",
+        ),
+        ("cached download, from the database", cached["db"], f"{ours / cached['db']:.0f}x faster"),
+        (
+            "cached download, from memory",
+            cached["memory"],
+            f"{ours / cached['memory']:.0f}x faster",
+        ),
+    ]
+
+    with transaction(factory) as session:
+        tasks = report_batch.submitted_tasks(session, year)
+    tasks = tasks[: args.limit] if args.limit else tasks
+    one_by_one_dir, batch_dir = scratch / "een-voor-een", scratch / "batch"
+    one_by_one_dir.mkdir()
+    started = time.perf_counter()
+    for task in tasks:
+        with transaction(factory) as session:
+            item = services.assessment(session, task.assessment_id)
+            report_batch.write_report(session, item, MIN_GROUP_SIZE, one_by_one_dir)
+    one_by_one = time.perf_counter() - started
+    engine.dispose()
+    started = time.perf_counter()
+    outcomes = report_batch.render_all(tasks, batch_dir, url, MIN_GROUP_SIZE, cores)
+    parallel = time.perf_counter() - started
+    failed = [o for o in outcomes if not o.ok]
+    speedup = one_by_one / parallel
+    rows += [
+        (f"batch one by one ({len(tasks)} reports)", one_by_one, ""),
+        (
+            f"batch, process pool ({cores} processes)",
+            parallel,
+            f"{speedup:.2f}x faster on {cores} cores ({speedup / cores:.0%} of ideal)"
+            + (f", {len(failed)} failed" if failed else ""),
+        ),
+    ]
+
+    print(
+        f"Report benchmark: {args.gemeente} {year}, {pages} pages, {len(pdf) // 1024} KiB, "
+        f"{cores} cores, WeasyPrint {__import__('weasyprint').__version__}"
+    )
+    print(f"{'measure':<46} {'seconds':>9}  ratio")
+    for name, seconds, ratio in rows:
+        print(f"{name:<46} {seconds:>9.3f}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,612 @@
+"""The PDF report: what a reader finds in it, PDF/UA tagging, the safe fetcher, the cache,
+the API and page downloads, and the CLI (one report and a parallel batch).
+
+Rendering a PDF takes seconds, so the real PDFs are made once per module (and once per
+distinct HTML across database backends); the cache, API and page tests that only need *a*
+PDF use a stand-in renderer.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assess import i18n, report, report_data, services
+from assess.db.models import Municipality, ReportCache
+from assess.framework.answers import Answer
+from assess.framework.schema import Questionnaire
+
+from conftest import OTHER, OWN, bearer
+
+YEAR = 2025
+MALICIOUS = (
+    'Zie <img src="http://127.0.0.1:9/toelichting.png"> en '
+    '<link rel="stylesheet" href="https://example.invalid/x.css">'
+    '<style>@import url("https://example.invalid/y.css");</style> '
+    '<a href="file:///etc/passwd">file:///etc/passwd</a>'
+)
+EVIDENCE = "Raadsbesluit 2025-12 <script>alert(1)</script> & notulen"
+LEVELS = ("2", "1", "3", "0", "onbekend", "2", "1")
+
+
+@pytest.fixture(autouse=True)
+def empty_memory_cache():
+    report_data.memory.clear()
+    yield
+    report_data.memory.clear()
+
+
+# --- test data -------------------------------------------------------------------------
+
+
+def submitted(session: Session, code: str, year: int, answers: dict[str, Answer]) -> Any:
+    item = services.create_assessment(session, code, year)
+    for question_id, answer in answers.items():
+        services.save_answer(session, item.id, question_id, answer)
+    services.submit(session, item.id)
+    return item
+
+
+def own_answers(questionnaire: Questionnaire) -> dict[str, Answer]:
+    answers = {
+        q.id: Answer(LEVELS[i % len(LEVELS)]) for i, q in enumerate(questionnaire.questions())
+    }
+    first = questionnaire.questions()[0].id
+    answers[first] = Answer("1", explanation=MALICIOUS, evidence=EVIDENCE)
+    return answers
+
+
+def others_outside_overijssel(session: Session, count: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Municipality.code)
+            .where(Municipality.province != "Overijssel", Municipality.valid_to.is_(None))
+            .order_by(Municipality.code)
+            .limit(count)
+        )
+    )
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    text: str
+    requested: list[str]
+    refused: list[str]
+
+
+_renders: dict[str, Rendered] = {}  # by HTML: the second database backend reuses them
+
+
+def render(data: report_data.ReportData) -> Rendered:
+    html = report_data.render_html(data)
+    if html not in _renders:
+        fetcher = report.safe_fetcher()
+        pdf = report.html_to_pdf(html, fetcher)
+        _renders[html] = Rendered(pdf, pdf_text(pdf), fetcher.requested, fetcher.refused)
+    return _renders[html]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@dataclass
+class Reports:
+    dutch: Rendered
+    concept: Rendered
+    data: report_data.ReportData
+
+
+@pytest.fixture(scope="module")
+def reports(engine, questionnaire) -> Reports:
+    """Zwolle 2025 (submitted, with 2024 before it) among five submitted gemeenten elsewhere,
+    and a concept of Deventer; made in a transaction that is rolled back."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        try:
+            submitted(
+                session, OWN, YEAR - 1, {q.id: Answer("1") for q in questionnaire.questions()}
+            )
+            own = submitted(session, OWN, YEAR, own_answers(questionnaire))
+            for i, code in enumerate(others_outside_overijssel(session, 5)):
+                level = str(i % 4)
+                submitted(
+                    session, code, YEAR, {q.id: Answer(level) for q in questionnaire.questions()}
+                )
+            concept = services.create_assessment(session, OTHER, YEAR)
+            for q in questionnaire.questions()[:3]:
+                services.save_answer(session, concept.id, q.id, Answer("2"))
+            data = report_data.gather(session, own, 5)
+            return Reports(
+                dutch=render(data),
+                concept=render(report_data.gather(session, concept, 5)),
+                data=data,
+            )
+        finally:
+            session.close()
+            outer.rollback()
+
+
+def section(text: str, start: str, end: str) -> str:
+    """The text from the heading `start` (after the table of contents) up to `end`."""
+    begin = text.index(start, text.index("Bijlage B. Methode en bronnen") + 1)
+    return text[begin : text.index(end, begin)]
+
+
+# --- what a reader finds ---------------------------------------------------------------
+
+
+def test_cover_names_gemeente_year_version_and_status(reports):
+    cover = PdfReader(io.BytesIO(reports.dutch.pdf)).pages[0].extract_text()
+    assert "Gemeente Zwolle" in cover
+    assert "Zwolle (GM0193)" in cover
+    assert "2025" in cover and "versie 2026.1" in cover
+    assert "ingediend" in cover
+    assert "CONCEPT" not in reports.dutch.text
+
+
+def test_every_domain_is_listed_with_its_score(reports):
+    text = section(reports.dutch.text, "Scores per domein en pijler", "Vergelijking met andere")
+    for domain in reports.data.questionnaire.domeinen:
+        group = next(d for d in reports.data.scores.domains if d.key == domain.code)
+        assert group.score is not None
+        expected = rf"{domain.code}\. {re.escape(domain.titel)} {round(group.score)} "
+        assert re.search(expected, text), (expected, text)
+    for pillar in reports.data.scores.pillars:
+        assert re.search(rf"{pillar.key.capitalize()} {round(pillar.score)} ", text)
+    total = round(reports.data.scores.total.score)
+    assert f"in totaal {total} van de 100 punten" in reports.dutch.text
+
+
+def test_gaps_are_listed_in_priority_order(reports):
+    text = section(reports.dutch.text, "Tekorten en aanbevelingen: actieplan", "Inzichttekorten")
+    listed = re.findall(r"^(\d+) ([A-F]\d{1,2}) ", text, re.M)
+    gaps = reports.data.analysis.gaps
+    assert len(gaps) > 5
+    assert [question for _rank, question in listed] == [g.question_id for g in gaps]
+    assert [int(rank) for rank, _question in listed] == list(range(1, len(gaps) + 1))
+    assert gaps[0].recommendation.split()[0] in text
+    summary = section(reports.dutch.text, "Managementsamenvatting", "Scores per domein")
+    top = re.findall(r"^([A-F]\d{1,2})\. ", summary, re.M)
+    assert top == [g.question_id for g in gaps[:5]]
+
+
+def test_insight_gaps_have_their_own_list(reports):
+    text = section(reports.dutch.text, "Inzichttekorten", "Bijlage A.")
+    insight = [g.question_id for g in reports.data.analysis.insight_gaps]
+    assert insight
+    assert re.findall(r"^([A-F]\d{1,2}) ", text, re.M) == insight
+
+
+def test_small_peer_group_says_why_it_is_suppressed(reports):
+    text = section(reports.dutch.text, "Vergelijking met andere gemeenten", "Ontwikkeling door")
+    assert "Provincie Overijssel (n = 1)" in text
+    assert "Te weinig vergelijkingsmateriaal: 1 van de minimaal 5 ingediende" in text
+    assert "Alle gemeenten (n = 6)" in text
+    all_stats = reports.data.peer("alle").comparison.statistics[("totaal", "totaal")]
+    assert re.search(rf"Totaal \d+ {round(all_stats.median)} {round(all_stats.q1)}–", text)
+
+
+def test_trend_scores_the_earlier_year(reports):
+    text = section(reports.dutch.text, "Ontwikkeling door de jaren", "Tekorten en aanbevelingen")
+    assert "2024" in text and re.search(r"Totaal 50 \d+", text)  # 2024: every answer level 1
+    assert "Vergelijkbare vragen 53/53 53/53" in text
+
+
+def test_appendix_prints_user_text_escaped_and_nothing_is_fetched(reports):
+    text = "".join(section(reports.dutch.text, "Bijlage A.", "Bijlage B.").split())
+    for literal in (MALICIOUS, EVIDENCE):  # compared without the line breaks of the layout
+        assert "".join(literal.split()) in text
+    for rendered in (reports.dutch, reports.concept):
+        assert rendered.refused == []
+        assert all(url.startswith(report.BASE_URL) for url in rendered.requested)
+
+
+def test_concept_report_carries_the_concept_mark(reports):
+    reader = PdfReader(io.BytesIO(reports.concept.pdf))
+    assert "CONCEPT" in reader.pages[0].extract_text()
+    assert all("CONCEPT" in page.extract_text() for page in reader.pages[2:])  # running header
+    assert "Deventer" in reports.concept.text
+    assert "Nog niet beantwoord" in reports.concept.text
+
+
+def test_table_of_contents_page_numbers_and_running_header(reports):
+    reader = PdfReader(io.BytesIO(reports.dutch.pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    count = len(pages)
+    toc = dict(re.findall(r"^(\S.*?) \.{5,}\s*(\d+)$", pages[1], re.M))
+    assert len(toc) == 8
+    for title, number in toc.items():
+        page = pages[int(number) - 1]
+        assert title in page, (title, number)
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"{number} / {count}" in page
+        assert "Zelfscan mensenhandel · Zwolle 2025" in page
+
+
+# --- accessibility ---------------------------------------------------------------------
+
+
+def test_pdf_is_tagged_pdf_ua_with_language_title_and_author(reports):
+    with pikepdf.open(io.BytesIO(reports.dutch.pdf)) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root
+        assert str(root.Lang) == "nl"
+        assert bool(root.MarkInfo.Marked) is True
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        assert "Zwolle" in str(pdf.docinfo["/Title"])
+        assert str(pdf.docinfo["/Author"]) == "Gemeente Zwolle"
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+            assert "Zwolle" in meta.get("dc:title", "")
+
+
+def structure_elements(node: Any, seen: set | None = None):
+    seen = set() if seen is None else seen
+    if isinstance(node, pikepdf.Array):
+        for child in node:
+            yield from structure_elements(child, seen)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        if node.objgen in seen:
+            return
+        seen.add(node.objgen)
+        yield node
+        if "/K" in node:
+            yield from structure_elements(node.K, seen)
+
+
+def test_charts_are_figures_with_alternative_text_and_tables_follow(reports):
+    with pikepdf.open(io.BytesIO(reports.dutch.pdf)) as pdf:
+        elements = list(structure_elements(pdf.Root.StructTreeRoot.K))
+        kinds = [str(e.S) for e in elements]
+        figures = [e for e in elements if str(e.S) == "/Figure"]
+        alts = [str(f.get("/Alt", "")) for f in figures]
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/LI", "/Caption"} <= set(kinds)
+    shown = [c for c in reports.data.comparisons if not c.comparison.suppressed]
+    assert shown
+    assert len(figures) == 2 + len(shown) + 1  # domains, pillars, each shown group, the trend
+    assert all(alts), alts
+    domains = next(a for a in alts if a.startswith("Scores per domein"))
+    first = reports.data.scores.domains[0]
+    assert f"A. Beleid en borging {round(first.score)}" in domains
+
+
+def test_trend_maps_questions_across_questionnaire_versions(session, questionnaire):
+    """A newer version swaps A1 and A2: last year's answers follow their question."""
+    from assess.framework.loader import parse_questionnaire
+
+    from conftest import QUESTIONNAIRE_FILE
+
+    text = QUESTIONNAIRE_FILE.read_text(encoding="utf-8").replace(
+        'versie: "2026.1"', 'versie: "2027.1"', 1
+    )
+    newer = parse_questionnaire(
+        text + '\nvorige_versie:\n  versie: "2026.1"\n  koppeling:\n    A1: A2\n    A2: A1\n',
+        [questionnaire],
+    )
+    answers = {q.id: Answer("2") for q in questionnaire.questions()}
+    answers.update(A1=Answer("3"), A2=Answer("0"))
+    submitted(session, OWN, YEAR - 1, answers)
+    services.store_questionnaire(session, newer)
+    item = services.create_assessment(session, OWN, YEAR)
+    assert services.questionnaire_of(item).versie == "2027.1"
+    [earlier] = report_data.earlier_years(session, item)
+    levels = {q.question_id: q.level for q in earlier.scores.questions}
+    assert (earlier.year, earlier.version, earlier.mapped) == (YEAR - 1, "2026.1", 53)
+    assert (levels["A1"], levels["A2"]) == (0, 3)
+
+
+# --- the fetcher -----------------------------------------------------------------------
+
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNg"
+    "YGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.png",
+        "https://example.invalid/x.css",
+        "ftp://example.invalid/x",
+        "file:///etc/passwd",
+        report.BASE_URL + "../pyproject.toml",
+        report.BASE_URL + "fonts/../../assess/db/models.py",
+        report.BASE_URL + "fonts/niet-bestaand.woff",
+        "file://elders" + report.REPORTS.as_posix() + "/report.css",
+        "data:text/html,<script>alert(1)</script>",
+        "data:image/svg+xml,<svg/>",
+        "data:image/png;base64," + "A" * 50_000,
+    ],
+)
+def test_fetcher_refuses_everything_but_own_assets(url):
+    fetcher = report.safe_fetcher()
+    with pytest.raises(report.RefusedURL):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+@pytest.mark.parametrize(
+    "url", [report.BASE_URL + "report.css", report.BASE_URL + "concept.svg", PNG]
+)
+def test_fetcher_serves_own_assets_and_small_images(url):
+    response = report.safe_fetcher().fetch(url)
+    assert response.read()
+    response.close()
+
+
+def test_fetcher_refuses_an_external_url_that_reaches_weasyprint_as_markup():
+    """Even if a toelichting reached the HTML unescaped, nothing outside reports/ loads."""
+    html = (
+        '<html lang="nl"><head><title>t</title>'
+        '<link rel="stylesheet" href="https://example.invalid/x.css"></head><body>'
+        f"<p>{MALICIOUS.replace('Zie ', '')}</p>"
+        '<p style="background: url(file:///etc/hostname)">x</p>'
+        f'<img alt="klein" src="{PNG}"></body></html>'
+    )
+    fetcher = report.safe_fetcher()
+    pdf = report.html_to_pdf(html, fetcher)
+    assert pdf.startswith(b"%PDF")
+    assert set(fetcher.refused) == {
+        "http://127.0.0.1:9/toelichting.png",
+        "https://example.invalid/x.css",
+        "https://example.invalid/y.css",
+        "file:///etc/hostname",
+    }
+    assert PNG in fetcher.requested and PNG not in fetcher.refused
+
+
+# --- the cache -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_renderer(monkeypatch) -> list[str]:
+    """Counts renders and makes a tiny stand-in PDF per distinct HTML."""
+    rendered: list[str] = []
+
+    def fake(html: str, fetcher: Any = None) -> bytes:
+        rendered.append(html)
+        return b"%PDF-1.7 stand-in " + report_data.cache_key(html).encode()
+
+    monkeypatch.setattr(report, "html_to_pdf", fake)
+    return rendered
+
+
+def cache_rows(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ReportCache)) or 0
+
+
+def test_submitted_report_is_cached_by_content(factory, questionnaire, fake_renderer):
+    all_two = {q.id: Answer("2") for q in questionnaire.questions()}
+    with factory() as s, s.begin():
+        own = submitted(s, OWN, YEAR, all_two)
+        first = report_data.report_file(s, own, 5)
+        assert (first.cached, len(fake_renderer), cache_rows(s)) == (False, 1, 1)
+        assert first.filename == "zelfscan-mensenhandel-zwolle-2025.pdf"
+    report_data.memory.clear()  # the next hit must come from the database
+    with factory() as s, s.begin():
+        again = report_data.report_file(s, services.assessment(s, own.id), 5)
+        assert (again.cached, again.pdf, len(fake_renderer)) == (True, first.pdf, 1)
+    with factory() as s, s.begin():  # a new peer figure: another gemeente submits
+        submitted(s, OTHER, YEAR, all_two)
+    with factory() as s, s.begin():
+        changed = report_data.report_file(s, services.assessment(s, own.id), 5)
+        assert (changed.cached, len(fake_renderer)) == (False, 2)
+        assert changed.pdf != first.pdf
+        assert cache_rows(s) == 1  # the stale entry is gone
+        english = report_data.report_file(s, services.assessment(s, own.id), 5, "en")
+        assert (english.cached, len(fake_renderer), cache_rows(s)) == (False, 3, 2)
+
+
+def test_concept_report_is_cached_in_memory_only_until_an_answer_changes(
+    factory, questionnaire, fake_renderer
+):
+    first_question = questionnaire.questions()[0].id
+    with factory() as s, s.begin():
+        item = services.create_assessment(s, OWN, YEAR)
+        services.save_answer(s, item.id, first_question, Answer("1"))
+        first = report_data.report_file(s, item, 5)
+        again = report_data.report_file(s, item, 5)
+        assert (first.cached, again.cached, len(fake_renderer), cache_rows(s)) == (
+            False,
+            True,
+            1,
+            0,
+        )
+        assert first.filename == "zelfscan-mensenhandel-zwolle-2025-concept.pdf"
+        services.save_answer(s, item.id, first_question, Answer("2"))
+        changed = report_data.report_file(s, item, 5)
+        assert (changed.cached, len(fake_renderer)) == (False, 2)
+
+
+def test_file_names_are_plain_ascii():
+    def name(gemeente: str, submitted: bool = True) -> str:
+        municipality = report_data.Gemeente("GM0000", gemeente, "", None, None, None)
+        data = SimpleNamespace(gemeente=municipality, year=2026, submitted=submitted)
+        return report_data.filename(data)  # type: ignore[arg-type]
+
+    assert name("Súdwest-Fryslân") == "zelfscan-mensenhandel-sudwest-fryslan-2026.pdf"
+    assert name("'s-Hertogenbosch") == "zelfscan-mensenhandel-s-hertogenbosch-2026.pdf"
+    assert name("Bergen (NH.)", False) == "zelfscan-mensenhandel-bergen-nh-2026-concept.pdf"
+
+
+# --- downloads -------------------------------------------------------------------------
+
+
+def test_api_serves_the_pdf_with_a_file_name(client, tokens, factory, fake_renderer):
+    with factory() as s, s.begin():
+        item_id = services.create_assessment(s, OWN, YEAR).id
+    url = f"/api/v1/zelfevaluaties/{item_id}/rapport"
+    response = client.get(url, headers=bearer(tokens["medewerker"]))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="zelfscan-mensenhandel-zwolle-2025-concept.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+    assert client.get(url, headers=bearer(tokens["medewerker"])).content == response.content
+    assert len(fake_renderer) == 1  # the repeat came from the cache
+    other = client.get(url, headers=bearer(tokens["ander"]))
+    assert other.status_code == 404
+    assert other.headers["content-type"] == "application/problem+json"
+    assert client.get(url).status_code == 401
+
+
+def test_api_report_is_documented_as_pdf(client):
+    operation = client.get("/api/v1/openapi.json").json()["paths"][
+        "/api/v1/zelfevaluaties/{zelfevaluatie_id}/rapport"
+    ]["get"]
+    assert operation["operationId"] == "getRapport"
+    assert "application/pdf" in operation["responses"]["200"]["content"]
+    assert "Content-Disposition" in operation["responses"]["200"]["headers"]
+    assert {"401", "404"} <= set(operation["responses"])
+
+
+def test_api_report_follows_the_users_language(client, tokens, factory, questionnaire):
+    """A real render through the API, for an English-speaking officer."""
+    with factory() as s, s.begin():
+        item = services.create_assessment(s, OWN, YEAR)
+        services.save_answer(s, item.id, questionnaire.questions()[0].id, Answer("onbekend"))
+        services.user_by_email(s, "m@zwolle.nl").language = "en"
+        item_id = item.id
+    response = client.get(
+        f"/api/v1/zelfevaluaties/{item_id}/rapport", headers=bearer(tokens["medewerker"])
+    )
+    assert response.status_code == 200
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert "/StructTreeRoot" in pdf.Root
+    text = pdf_text(response.content)
+    with i18n.language("en"):
+        assert i18n.gettext("CONCEPT") in text
+    assert "All municipalities" in text  # the peer group, from the English catalog
+    assert "Te weinig vergelijkingsmateriaal" not in text
+
+
+def test_results_page_links_to_the_pdf_download(client, factory, fake_renderer):
+    from test_pages import login
+
+    with factory() as s, s.begin():
+        services.add_user(s, "m@zwolle.nl", "medewerker", "wachtwoord-123", OWN)
+        item_id = services.create_assessment(s, OWN, YEAR).id
+    assert login(client, "m@zwolle.nl").status_code == 303
+    page = client.get(f"/zelfevaluaties/{item_id}/resultaten")
+    assert f'href="/zelfevaluaties/{item_id}/rapport.pdf"' in page.text
+    response = client.get(f"/zelfevaluaties/{item_id}/rapport.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert (
+        "zelfscan-mensenhandel-zwolle-2025-concept.pdf" in response.headers["content-disposition"]
+    )
+
+
+def test_rendering_runs_off_the_event_loop(client, tokens, factory, monkeypatch):
+    """While a PDF renders, the server keeps answering other requests."""
+    started, release = threading.Event(), threading.Event()
+
+    def slow(html: str, fetcher: Any = None) -> bytes:
+        started.set()
+        release.wait(20)
+        return b"%PDF-1.7 slow"
+
+    monkeypatch.setattr(report, "html_to_pdf", slow)
+    with factory() as s, s.begin():
+        item_id = services.create_assessment(s, OWN, YEAR).id
+    results: dict[str, Any] = {}
+
+    def download() -> None:
+        results["pdf"] = client.get(
+            f"/api/v1/zelfevaluaties/{item_id}/rapport", headers=bearer(tokens["medewerker"])
+        )
+
+    def health() -> None:
+        results["health"] = client.get("/health")
+        results["health_done_while_rendering"] = not release.is_set()
+
+    downloader = threading.Thread(target=download)
+    downloader.start()
+    try:
+        assert started.wait(20)
+        checker = threading.Thread(target=health)
+        checker.start()
+        checker.join(10)
+        assert results.get("health") is not None and results["health"].status_code == 200
+        assert results["health_done_while_rendering"]
+    finally:
+        release.set()
+        downloader.join(20)
+    assert results["pdf"].status_code == 200
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli_home(tmp_path_factory, questionnaire) -> Path:
+    """A data dir whose database holds two submitted assessments of YEAR and a concept."""
+    from assess.db.migrate import upgrade
+    from assess.db.session import make_engine, session_factory, transaction
+    from assess.municipalities import REGISTER_2025, parse_register
+
+    home = tmp_path_factory.mktemp("report-cli")
+    (home / "data").mkdir()
+    engine = make_engine(f"sqlite:///{home / 'data' / 'assess.db'}")
+    upgrade(engine)
+    with transaction(session_factory(engine)) as s:
+        from datetime import date
+
+        services.load_register(s, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
+        services.store_questionnaire(s, questionnaire)
+        few = {q.id: Answer("2") for q in questionnaire.questions()}
+        submitted(s, OWN, YEAR, few)
+        submitted(s, OTHER, YEAR, few)
+        services.create_assessment(s, "GM0363", YEAR)  # Amsterdam: a concept, not in --all
+    engine.dispose()
+    return home
+
+
+def test_cli_writes_one_report(cli_home, tmp_path, fake_renderer):
+    from test_cli import run
+
+    target = tmp_path / "zwolle.pdf"
+    result = run(cli_home, "report", "GM0193", "--year", str(YEAR), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "Rapport geschreven naar" in result.stderr
+    missing = run(cli_home, "report", "GM0193", "--year", "2019", "-o", str(target))
+    assert missing.returncode == 1 and "geen zelfevaluatie voor 2019" in missing.stderr
+    both = run(cli_home, "report", "GM0193", "--all", "--year", str(YEAR), "-o", str(tmp_path))
+    assert both.returncode == 1
+
+
+def test_cli_batch_renders_in_parallel_and_reports_a_failure(cli_home, tmp_path):
+    """Real renders in worker processes; Deventer's file cannot be written (a directory
+    stands in its place), which is reported while Zwolle's report is still written."""
+    from test_cli import run
+
+    (tmp_path / "zelfscan-mensenhandel-deventer-2025.pdf").mkdir()
+    started = time.perf_counter()
+    result = run(cli_home, "report", "--all", "--year", str(YEAR), "-o", str(tmp_path))
+    assert result.returncode == 1
+    assert "1 van 2 rapporten geschreven" in result.stderr
+    assert "mislukt: GM0150 Deventer: IsADirectoryError" in result.stderr
+    written = tmp_path / "zelfscan-mensenhandel-zwolle-2025.pdf"
+    assert "Gemeente Zwolle" in PdfReader(written).pages[0].extract_text()
+    assert time.perf_counter() - started < 240
