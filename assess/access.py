@@ -10,6 +10,7 @@ class Role(StrEnum):
     MEDEWERKER = "medewerker"  # a municipal officer, tied to one gemeente
     ANALIST = "analist"  # VNG analyst: aggregates and assessments shared by name
     BEHEERDER = "beheerder"  # manages users, the register and questionnaires
+    REGIO = "regio"  # coordinator of a RIEC region: its aggregates and named assessments
 
 
 class Sharing(StrEnum):
@@ -28,19 +29,25 @@ class Principal:
     email: str
     role: Role
     municipality_code: str | None = None
+    region: str | None = None  # the RIEC region of a `regio` coordinator
 
 
-def sees_municipality(principal: Principal, municipality_code: str) -> bool:
+def sees_municipality(principal: Principal, municipality_code: str, riec: str | None) -> bool:
     """Whether the principal may know that this gemeente's assessments exist at all."""
     if principal.role == Role.MEDEWERKER:
         return principal.municipality_code == municipality_code
+    if principal.role == Role.REGIO:
+        return riec is not None and principal.region == riec
     return True
 
 
-def can_read(principal: Principal, municipality_code: str, status: str, sharing: str) -> bool:
+def can_read(
+    principal: Principal, municipality_code: str, riec: str | None, status: str, sharing: str
+) -> bool:
     if principal.role == Role.MEDEWERKER:
         return principal.municipality_code == municipality_code
-    return status == SUBMITTED and sharing == Sharing.NAMED
+    shared_by_name = status == SUBMITTED and sharing == Sharing.NAMED
+    return shared_by_name and sees_municipality(principal, municipality_code, riec)
 
 
 def can_write(principal: Principal, municipality_code: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from assess.access import COUNTED_IN_AGGREGATES, SUBMITTED, Sharing
@@ -24,6 +24,7 @@ from assess.framework.national import (
     level_distribution,
     national_picture,
 )
+from assess.i18n import _
 from assess.municipalities import SIZE_CLASSES
 
 GROUP_COLUMNS = {
@@ -51,18 +52,33 @@ class YearBenchmark:
     named: list[NamedAssessment]
 
 
-def benchmark_years(session: Session) -> list[int]:
-    query = select(Assessment.year).where(
-        Assessment.status == SUBMITTED, Assessment.sharing.in_(SHARED)
-    )
+def counted(region: str | None = None, year: int | None = None) -> list[ColumnElement[bool]]:
+    """Which assessments count: submitted, shared, in the year, in the region (if any)."""
+    conditions = [Assessment.status == SUBMITTED, Assessment.sharing.in_(SHARED)]
+    if year is not None:
+        conditions.append(Assessment.year == year)
+    if region is not None:
+        in_region = select(Municipality.code).where(Municipality.riec == region)
+        conditions.append(Assessment.municipality_code.in_(in_region))
+    return conditions
+
+
+def in_register(region: str | None) -> list[ColumnElement[bool]]:
+    conditions = [Municipality.valid_to.is_(None)]
+    return conditions + ([Municipality.riec == region] if region is not None else [])
+
+
+def benchmark_years(session: Session, region: str | None = None) -> list[int]:
+    query = select(Assessment.year).where(*counted(region))
     return sorted(set(session.scalars(query.distinct())))
 
 
-def register_groups(session: Session) -> dict[str, list[str]]:
+def register_groups(session: Session, region: str | None = None) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     size_order = [label for _, label in SIZE_CLASSES]
     for dimension, column in GROUP_COLUMNS.items():
-        values = set(session.scalars(select(column).where(column.is_not(None)).distinct()))
+        query = select(column).where(column.is_not(None), *in_register(region)).distinct()
+        values = set(session.scalars(query))
         if dimension == "grootteklasse":
             groups[dimension] = [label for label in size_order if label in values]
         else:
@@ -70,7 +86,7 @@ def register_groups(session: Session) -> dict[str, list[str]]:
     return groups
 
 
-def records(session: Session, year: int) -> list[Record]:
+def records(session: Session, year: int, region: str | None = None) -> list[Record]:
     """One record per counted assessment: its groups and stored scores (one query)."""
     query = (
         select(
@@ -82,11 +98,7 @@ def records(session: Session, year: int) -> list[Record]:
         )
         .join(Municipality, Municipality.code == Assessment.municipality_code)
         .join(AssessmentScore, AssessmentScore.assessment_id == Assessment.id)
-        .where(
-            Assessment.year == year,
-            Assessment.status == SUBMITTED,
-            Assessment.sharing.in_(SHARED),
-        )
+        .where(*counted(region, year))
     )
     groups: dict[str, dict[str, str | None]] = {}
     scores: dict[str, dict[tuple[str, str], float | None]] = defaultdict(dict)
@@ -97,35 +109,31 @@ def records(session: Session, year: int) -> list[Record]:
     return [Record(key, groups[key], scores[key]) for key in groups]
 
 
-def level_counts(session: Session, year: int) -> tuple[dict[tuple[str, str], int], int]:
+def level_counts(
+    session: Session, year: int, region: str | None = None
+) -> tuple[dict[tuple[str, str], int], int]:
     """Answer counts per question and code, aggregated in the database; and the number of
     assessments. Only the year's most used questionnaire version, so questions match."""
     version = session.execute(
         select(Assessment.questionnaire_version_id, func.count())
-        .where(
-            Assessment.year == year, Assessment.status == SUBMITTED, Assessment.sharing.in_(SHARED)
-        )
+        .where(*counted(region, year))
         .group_by(Assessment.questionnaire_version_id)
         .order_by(func.count().desc())
     ).first()
     if version is None:
         return {}, 0
-    counted = (
-        Assessment.year == year,
-        Assessment.status == SUBMITTED,
-        Assessment.sharing.in_(SHARED),
-        Assessment.questionnaire_version_id == version[0],
-    )
     counts = session.execute(
         select(Answer.question_id, Answer.code, func.count())
         .join(Assessment, Assessment.id == Answer.assessment_id)
-        .where(*counted)
+        .where(*counted(region, year), Assessment.questionnaire_version_id == version[0])
         .group_by(Answer.question_id, Answer.code)
     )
     return {(q, code): n for q, code, n in counts}, version[1]
 
 
-def named_assessments(session: Session, year: int) -> list[NamedAssessment]:
+def named_assessments(
+    session: Session, year: int, region: str | None = None
+) -> list[NamedAssessment]:
     query = (
         select(Municipality.code, Municipality.name, AssessmentScore.score)
         .join(Assessment, Assessment.municipality_code == Municipality.code)
@@ -133,33 +141,36 @@ def named_assessments(session: Session, year: int) -> list[NamedAssessment]:
             AssessmentScore,
             (AssessmentScore.assessment_id == Assessment.id) & (AssessmentScore.scope == "totaal"),
         )
-        .where(
-            Assessment.year == year,
-            Assessment.status == SUBMITTED,
-            Assessment.sharing == Sharing.NAMED.value,
-        )
+        .where(*counted(region, year), Assessment.sharing == Sharing.NAMED.value)
         .order_by(Municipality.name)
     )
     return [NamedAssessment(code, name, score) for code, name, score in session.execute(query)]
 
 
-def year_benchmark(session: Session, year: int, min_group_size: int) -> YearBenchmark:
-    found = records(session, year)
+def year_benchmark(
+    session: Session, year: int, min_group_size: int, region: str | None = None
+) -> YearBenchmark:
+    """The picture of a year, for the whole country or (for a regional coordinator) a region."""
+    found = records(session, year, region)
     if not found:
-        raise NotFound(f"Er zijn geen ingediende, gedeelde zelfevaluaties over {year}.")
-    counts, n = level_counts(session, year)
+        raise NotFound(
+            _("Er zijn geen ingediende, gedeelde zelfevaluaties over {jaar}.").format(jaar=year)
+        )
+    counts, n = level_counts(session, year, region)
     total = session.scalar(
-        select(func.count()).select_from(Municipality).where(Municipality.valid_to.is_(None))
+        select(func.count()).select_from(Municipality).where(*in_register(region))
     )
     return YearBenchmark(
         year=year,
         municipalities=total or 0,
-        picture=national_picture(found, min_group_size, register_groups(session)),
+        picture=national_picture(found, min_group_size, register_groups(session, region)),
         distribution=level_distribution(counts, n, min_group_size),
-        named=named_assessments(session, year),
+        named=named_assessments(session, year, region),
     )
 
 
-def trend(session: Session, years: list[int], min_group_size: int) -> list[tuple[int, Cell]]:
-    """The national total per year (for the trend); each year its own suppression."""
-    return [(year, cell("alle", records(session, year), min_group_size)) for year in years]
+def trend(
+    session: Session, years: list[int], min_group_size: int, region: str | None = None
+) -> list[tuple[int, Cell]]:
+    """The total per year (for the trend); each year its own suppression."""
+    return [(y, cell("alle", records(session, y, region), min_group_size)) for y in years]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from assess import services
 from assess.db.models import Municipality
+from assess.errors import InvalidInput
 from assess.framework.answers import Answer
 
 from conftest import bearer
@@ -166,3 +167,38 @@ def test_dashboard_for_analysts_only(client, factory, crafted):
     assert empty.status_code == 404 and "geen ingediende, gedeelde" in empty.text
     download = client.get(f"/benchmark/{YEAR}/export/xlsx")
     assert download.status_code == 200 and download.content[:2] == b"PK"
+
+
+def test_regional_coordinator_sees_only_the_region(client, factory, questionnaire):
+    with factory() as s, s.begin():
+        oost = s.scalars(
+            select(Municipality.code)
+            .filter_by(riec="Oost-Nederland")
+            .order_by(Municipality.code)
+            .limit(5)
+        ).all()
+        for code in oost:
+            submit(s, questionnaire, code, 2, "benoemd")
+        submit(s, questionnaire, "GM0363", 1, "benoemd")  # Amsterdam: another region
+        user = services.add_user(s, "r@riec.nl", "regio", "wachtwoord-123", region="Oost-Nederland")
+        token = services.create_token(s, user)
+        ids = {code: services.assessments_of(s, code)[0].id for code in (oost[0], "GM0363")}
+    body = client.get(BASE, headers=bearer(token)).json()
+    assert body["totaal"]["n"] == 5
+    assert set(groups(body, "riec")) == {"Oost-Nederland"}
+    assert (
+        client.get(f"/api/v1/zelfevaluaties/{ids[oost[0]]}", headers=bearer(token)).status_code
+        == 200
+    )
+    foreign = client.get(f"/api/v1/zelfevaluaties/{ids['GM0363']}", headers=bearer(token))
+    assert foreign.status_code == 404 and "GM0363" not in foreign.text
+    assert (
+        client.get("/api/v1/gemeenten/GM0363/zelfevaluaties", headers=bearer(token)).status_code
+        == 404
+    )
+
+
+def test_a_regional_coordinator_needs_a_known_region(session):
+    with pytest.raises(InvalidInput) as caught:
+        services.add_user(session, "r@x.nl", "regio", "wachtwoord-123", region="Atlantis")
+    assert "regio" in caught.value.invalid_params

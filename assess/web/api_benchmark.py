@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from assess import benchmarking, exports
 from assess.access import Role
 from assess.framework.national import Cell
-from assess.web.api_assessments import problems
 from assess.web.auth import roles
+from assess.web.errors import problems
 
 Db = NamedDependency[Session]
 Year = Annotated[int, PathParameter(ge=2018, le=2100, description="Peiljaar")]
@@ -70,16 +70,17 @@ def groep(cell: Cell) -> Groep:
 class BenchmarkController(Controller):
     path = "/benchmarks/{jaar:int}"
     tags = ["Benchmark"]
-    guards = [roles(Role.ANALIST, Role.BEHEERDER)]
+    guards = [roles(Role.ANALIST, Role.BEHEERDER, Role.REGIO)]
 
     @get(
         sync_to_thread=True,
         operation_id="getBenchmark",
-        summary="Landelijke cijfers van een peiljaar",
+        summary="Landelijke (of regionale) cijfers van een peiljaar",
         description=(
             "Mediaan, kwartielen en aandeel op doel per indeling, uit ingediende, gedeelde "
             "zelfevaluaties. Groepen onder de minimale groepsgrootte, en groepen waaruit die terug "
-            "te rekenen zouden zijn, geven alleen n en de reden (`klein` of `aanvullend`)."
+            "te rekenen zouden zijn, geven alleen n en de reden (`klein` of `aanvullend`). Een "
+            "regiocoördinator (rol `regio`) krijgt alleen de gemeenten van zijn RIEC-regio."
         ),
         responses=problems(400, 401, 403, 404),
     )
@@ -92,7 +93,7 @@ class BenchmarkController(Controller):
             Dimension | None, QueryParameter(name="groep", description="Alleen deze indeling")
         ] = None,
     ) -> Benchmark:
-        data = benchmarking.year_benchmark(db, jaar, request.app.state.settings.min_group_size)
+        data = year_for(request, db, jaar)
         picture = data.picture
         return Benchmark(
             jaar=jaar,
@@ -124,8 +125,13 @@ class BenchmarkController(Controller):
             QueryParameter(name="format", description="Bestandsformaat"),
         ] = "csv",
     ) -> Response[bytes]:
-        data = benchmarking.year_benchmark(db, jaar, request.app.state.settings.min_group_size)
-        return download(data, format_)
+        return download(year_for(request, db, jaar), format_)
+
+
+def year_for(request: Request, db: Session, year: int) -> benchmarking.YearBenchmark:
+    """The whole country, or for a regional coordinator only their region."""
+    region = request.user.region if request.user.role == Role.REGIO else None
+    return benchmarking.year_benchmark(db, year, request.app.state.settings.min_group_size, region)
 
 
 def download(data: benchmarking.YearBenchmark, fmt: str) -> Response[bytes]:

@@ -17,12 +17,18 @@ from assess.i18n import _
 from assess.web.api_benchmark import download
 from assess.web.pages import SIGNED_IN, Db, Viewer, page
 
-ANALYSTS = (Role.ANALIST, Role.BEHEERDER)
+ANALYSTS = (Role.ANALIST, Role.BEHEERDER, Role.REGIO)
 
 
 def require_analyst(viewer: Principal) -> None:
     if viewer.role not in ANALYSTS:
-        raise PermissionDeniedException(_("Alleen VNG-analisten en beheerders zien de benchmark."))
+        raise PermissionDeniedException(
+            _("Alleen VNG-analisten, beheerders en regiocoördinatoren zien de benchmark.")
+        )
+
+
+def region_of(viewer: Principal) -> str | None:
+    return viewer.region if viewer.role == Role.REGIO else None
 
 
 class BenchmarkPages(Controller):
@@ -39,15 +45,16 @@ class BenchmarkPages(Controller):
         jaar: Annotated[int | None, QueryParameter(ge=2018, le=2100)] = None,
     ) -> Template:
         require_analyst(viewer)
-        years = benchmarking.benchmark_years(db)
+        region = region_of(viewer)
+        years = benchmarking.benchmark_years(db, region)
         if not years:
             return page("benchmark_leeg.html", viewer=viewer, jaren=years, jaar=jaar)
         year = jaar if jaar is not None else years[-1]
         if year not in years:
             return page("benchmark_leeg.html", 404, viewer=viewer, jaren=years, jaar=year)
         minimum = request.app.state.settings.min_group_size
-        current = benchmarking.year_benchmark(db, year, minimum)
-        trend = benchmarking.trend(db, years, minimum)
+        current = benchmarking.year_benchmark(db, year, minimum, region)
+        trend = benchmarking.trend(db, years, minimum, region)
         return page(
             "benchmark.html",
             viewer=viewer,
@@ -56,6 +63,7 @@ class BenchmarkPages(Controller):
             data=current,
             trend=trend,
             groepsgrootte=self._group_sizes(db),
+            regio=region,
         )
 
     @staticmethod
@@ -84,4 +92,4 @@ class BenchmarkPages(Controller):
     ) -> Response[bytes]:
         require_analyst(viewer)
         minimum = request.app.state.settings.min_group_size
-        return download(benchmarking.year_benchmark(db, jaar, minimum), formaat)
+        return download(benchmarking.year_benchmark(db, jaar, minimum, region_of(viewer)), formaat)
