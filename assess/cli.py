@@ -452,6 +452,20 @@ def report_all(current: Settings, year: int, directory: Path) -> None:
         fail(f"{len(failed)} rapport(en) mislukt")
 
 
+@benchmark.command("report", help="Schrijf de landelijke benchmark van een jaar als PDF.")
+@click.option("--year", "year", required=True, type=int, help="Peiljaar.")
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="PDF-bestand.")
+@service_errors
+def benchmark_report(year: int, output: str) -> None:
+    from assess import report_data
+
+    current = settings()
+    with unit_of_work() as session:
+        pdf = report_data.national_pdf(session, year, current.min_group_size)
+    Path(output).write_bytes(pdf)
+    click.echo(f"Landelijke benchmark {year} geschreven naar {output}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error exits with status 1 and a message on stderr."""
     try:

@@ -192,10 +192,12 @@ def decimal(value: float) -> str:
     return format_decimal(value, format="0.#", locale=i18n.current_language())
 
 
-def render_html(context: dict[str, Any], language: str = i18n.DEFAULT) -> str:
-    """The report as HTML, in the given language."""
+def render_html(
+    context: dict[str, Any], language: str = i18n.DEFAULT, template: str = TEMPLATE
+) -> str:
+    """A report (the municipal one unless `template` says otherwise) as HTML."""
     with i18n.language(language):
-        return environment().get_template(TEMPLATE).render(**context)
+        return environment().get_template(template).render(**context)
 
 
 # --- PDF -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assess import i18n, report, services
+from assess import benchmarking, i18n, report, services
 from assess.access import SUBMITTED, Principal, can_read
 from assess.db.models import Assessment, ReportCache
 from assess.framework import answers as rules
@@ -354,3 +354,16 @@ def store(session: Session, key: str, assessment_id: uuid.UUID, language: str, p
             )
     except IntegrityError:
         pass
+
+
+def national_pdf(session: Session, year: int, min_group_size: int) -> bytes:
+    """The national benchmark of a year as PDF (aggregates only, with their suppression)."""
+    data = benchmarking.year_benchmark(session, year, min_group_size)
+    years = [y for y in benchmarking.benchmark_years(session) if y <= year]
+    context = {
+        "b": data,
+        "trend": benchmarking.trend(session, years, min_group_size),
+        "language": i18n.DEFAULT,
+        "today": date.today().isoformat(),
+    }
+    return report.html_to_pdf(report.render_html(context, template="national.html"))

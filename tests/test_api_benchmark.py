@@ -202,3 +202,19 @@ def test_a_regional_coordinator_needs_a_known_region(session):
     with pytest.raises(InvalidInput) as caught:
         services.add_user(session, "r@x.nl", "regio", "wachtwoord-123", region="Atlantis")
     assert "regio" in caught.value.invalid_params
+
+
+def test_national_report_pdf_carries_the_suppression(factory, crafted):
+    from pypdf import PdfReader
+
+    from assess.report_data import national_pdf
+
+    with factory() as s:
+        pdf = national_pdf(s, YEAR, 5)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    assert f"Landelijke benchmark {YEAR}" in text
+    assert "Flevoland 2 niet getoond: minder dan 5 zelfevaluaties" in text
+    assert "Utrecht 6 niet getoond: onderdrukt zodat een kleine groep niet terug te rekenen is" in (
+        text
+    )
