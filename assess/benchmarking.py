@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from assess import services
 from assess.access import COUNTED_IN_AGGREGATES, SUBMITTED, Sharing
 from assess.db.models import Answer, Assessment, AssessmentScore, Municipality
 from assess.errors import NotFound
@@ -174,3 +175,9 @@ def trend(
 ) -> list[tuple[int, Cell]]:
     """The total per year (for the trend); each year its own suppression."""
     return [(y, cell("alle", records(session, y, region), min_group_size)) for y in years]
+
+
+def domain_titles(session: Session) -> dict[str, str]:
+    """Domain code -> title, from the newest questionnaire (for the benchmark's labels)."""
+    version = services.questionnaire_version(session, services.DEFAULT_QUESTIONNAIRE)
+    return {d.code: d.titel for d in services.definition_of(version).domeinen}

@@ -363,6 +363,7 @@ def national_pdf(session: Session, year: int, min_group_size: int) -> bytes:
     context = {
         "b": data,
         "trend": benchmarking.trend(session, years, min_group_size),
+        "domeintitels": benchmarking.domain_titles(session),
         "language": i18n.DEFAULT,
         "today": date.today().isoformat(),
     }

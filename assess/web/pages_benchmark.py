@@ -64,6 +64,7 @@ class BenchmarkPages(Controller):
             trend=trend,
             groepsgrootte=self._group_sizes(db),
             regio=region,
+            domeintitels=benchmarking.domain_titles(db),
         )
 
     @staticmethod
