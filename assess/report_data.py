@@ -36,7 +36,6 @@ from assess.framework.schema import Question, Questionnaire
 from assess.framework.scoring import GroupScore, Scores, score
 from assess.i18n import N_
 
-PEER_GROUP_ORDER = ("grootteklasse", "provincie", "riec", "alle")
 TOP_ACTIONS = 5
 # Bands of the total score (0-100 against the basis level) named on the summary page.
 LEVEL_BANDS = (
@@ -170,7 +169,7 @@ def gather(
         municipality = services.municipality(session, item.municipality_code)
         comparisons = [
             services.peer_comparison(session, item, group, min_group_size)
-            for group in PEER_GROUP_ORDER
+            for group in services.PEER_GROUP_ORDER
         ]
         when = item.submitted_at if item.status == SUBMITTED and item.submitted_at else None
         return ReportData(

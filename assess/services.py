@@ -666,6 +666,9 @@ PEER_GROUPS = {
 }
 
 
+PEER_GROUP_ORDER = tuple(PEER_GROUPS)  # as pages and reports show them
+
+
 @dataclass(frozen=True)
 class PeerComparison:
     group: str

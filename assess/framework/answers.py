@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import msgspec
 
+from assess.framework.messages import untranslated
 from assess.framework.schema import LEVELS, Question
 
 NOT_APPLICABLE = "nvt"
@@ -29,12 +30,8 @@ class Answer(msgspec.Struct, frozen=True):
         return 0 if self.code == UNKNOWN else int(self.code)
 
 
-def _same(message: str) -> str:
-    return message
-
-
 def answer_problems(
-    question: Question, answer: Answer, _: Callable[[str], str] = _same
+    question: Question, answer: Answer, _: Callable[[str], str] = untranslated
 ) -> dict[str, str]:
     """Field name -> message for each rule the answer breaks; empty when valid.
 

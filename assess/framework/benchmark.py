@@ -11,6 +11,8 @@ from statistics import median, quantiles
 
 import msgspec
 
+from assess.framework.messages import untranslated
+
 ScoreKey = tuple[
     str, str
 ]  # (scope, key): ("totaal", "totaal"), ("domein", "A"), ("pijler", "zorg")
@@ -39,15 +41,11 @@ def describe(values: list[float]) -> Statistics:
     return Statistics(len(ordered), median(ordered), q1, q3)
 
 
-def _same(message: str) -> str:
-    return message
-
-
 def compare(
     member_scores: Mapping[object, Mapping[ScoreKey, float | None]],
     min_group_size: int,
     group_label: str,
-    _: Callable[[str], str] = _same,
+    _: Callable[[str], str] = untranslated,
 ) -> GroupComparison:
     """Statistics per score key over the group's members (one score mapping per assessment).
 

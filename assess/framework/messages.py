@@ -24,6 +24,11 @@ _TYPE_WORDS = {
 }
 
 
+def untranslated(message: str) -> str:
+    """The default translate function of pure code: the Dutch text as it is."""
+    return message
+
+
 def in_dutch(message: str) -> str:
     """Translate a msgspec message without its ' - at `$...`' suffix."""
     for pattern, template in _TRANSLATIONS:

@@ -6,11 +6,10 @@ from typing import Annotated
 
 from litestar import Controller, Request, get
 from litestar.datastructures import URL
-from litestar.di import NamedDependency
 from litestar.params import FromPath, PathParameter, QueryParameter
-from sqlalchemy.orm import Session
 
 from assess import services
+from assess.web.deps import Db
 from assess.web.errors import problems
 from assess.web.schemas import (
     Gemeente,
@@ -20,7 +19,6 @@ from assess.web.schemas import (
     VragenlijstSamenvatting,
 )
 
-Db = NamedDependency[Session]
 GemeenteCode = Annotated[
     str, PathParameter(pattern=r"^GM[0-9]{4}$", description="CBS-gemeentecode, zoals GM0193")
 ]

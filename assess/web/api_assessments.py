@@ -7,14 +7,13 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import ResponseHeader
-from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.orm import Session
 
 from assess import report_data, services
 from assess.access import Principal, Sharing
 from assess.web.api import GemeenteCode, Page, PageSize, page_links
+from assess.web.deps import Db, client_source
 from assess.web.errors import problems
 from assess.web.schemas import (
     Aangemaakt,
@@ -32,7 +31,6 @@ from assess.web.schemas import (
     comparison_of,
 )
 
-Db = NamedDependency[Session]
 AssessmentId = Annotated[UUID, PathParameter(description="Id van de zelfevaluatie")]
 QuestionId = Annotated[
     str, PathParameter(pattern=r"^[A-Z][0-9]{1,2}$", description="Vraag-id, zoals B2")
@@ -66,10 +64,6 @@ WRITE_ERRORS = problems(400, 401, 403, 404, 409, 413)
 
 def principal(request: Request) -> Principal:
     return request.user
-
-
-def source(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def etag(version: int) -> str:
@@ -141,7 +135,7 @@ class GemeenteZelfevaluatiesController(Controller):
         data: JSONBody[NieuweZelfevaluatie],
     ) -> Response[Aangemaakt]:
         item = services.start_assessment(
-            db, principal(request), gemeentecode, data.jaar, source(request)
+            db, principal(request), gemeentecode, data.jaar, client_source(request)
         )
         body = Aangemaakt(item.id, item.municipality_code, item.year, item.status, item.version)
         return Response(
@@ -197,7 +191,7 @@ class ZelfevaluatieController(Controller):
             zelfevaluatie_id,
             vraag_id,
             data.to_answer(),
-            services.Actor.of(who, source(request)),
+            services.Actor.of(who, client_source(request)),
             expected_version(if_match),
         )
         return full(item)
@@ -219,7 +213,7 @@ class ZelfevaluatieController(Controller):
         self, request: Request, db: Db, zelfevaluatie_id: AssessmentId, data: JSONBody[DelingInvoer]
     ) -> Response[Zelfevaluatie]:
         item = services.set_sharing(
-            db, principal(request), zelfevaluatie_id, Sharing(data.deling), source(request)
+            db, principal(request), zelfevaluatie_id, Sharing(data.deling), client_source(request)
         )
         return full(item)
 
@@ -245,9 +239,11 @@ class ZelfevaluatieController(Controller):
     ) -> Response[Zelfevaluatie]:
         who = principal(request)
         if data is not None and data.deling is not None:
-            services.set_sharing(db, who, zelfevaluatie_id, Sharing(data.deling), source(request))
+            services.set_sharing(
+                db, who, zelfevaluatie_id, Sharing(data.deling), client_source(request)
+            )
         services.writable_assessment(db, who, zelfevaluatie_id)
-        item = services.submit(db, zelfevaluatie_id, services.Actor.of(who, source(request)))
+        item = services.submit(db, zelfevaluatie_id, services.Actor.of(who, client_source(request)))
         return full(item)
 
     @get(

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlalchemy.orm import Session
 
@@ -14,9 +13,9 @@ from assess import benchmarking, exports
 from assess.access import Role
 from assess.framework.national import Cell
 from assess.web.auth import roles
+from assess.web.deps import Db
 from assess.web.errors import problems
 
-Db = NamedDependency[Session]
 Year = Annotated[int, PathParameter(ge=2018, le=2100, description="Peiljaar")]
 Dimension = Literal["alle", "grootteklasse", "provincie", "riec", "veiligheidsregio"]
 

@@ -6,7 +6,15 @@ from collections.abc import AsyncIterator
 
 from anyio.to_thread import run_sync
 from litestar import Request
+from litestar.di import NamedDependency
 from sqlalchemy.orm import Session
+
+Db = NamedDependency[Session]
+
+
+def client_source(request: Request) -> str:
+    """Where a request comes from, for the audit log."""
+    return request.client.host if request.client else ""
 
 
 async def provide_session(request: Request) -> AsyncIterator[Session]:

@@ -16,9 +16,9 @@ from assess import i18n, services
 from assess.access import Principal, Role
 from assess.errors import InvalidInput, NotFound
 from assess.i18n import _
+from assess.web.deps import Db, client_source
 from assess.web.viewer import SESSION_LANGUAGE, current_viewer, sign_in
 
-Db = NamedDependency[Session]
 Viewer = NamedDependency[Principal]
 Form = URLEncodedBody[dict[str, Any]]
 SIGNED_IN = {"viewer": Provide(current_viewer, sync_to_thread=True)}
@@ -26,10 +26,6 @@ SIGNED_IN = {"viewer": Provide(current_viewer, sync_to_thread=True)}
 
 def page(template: str, status: int = 200, **context: Any) -> Template:
     return Template(template, context=context, status_code=status)
-
-
-def source(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def text(form: dict[str, Any], name: str) -> str:
@@ -65,10 +61,12 @@ class PublicPages(Controller):
     @post("/inloggen", sync_to_thread=True, status_code=HTTP_200_OK)
     def login(self, request: Request, db: Db, data: Form) -> Template | Redirect:
         email, target = text(data, "email"), safe_next(text(data, "volgende"))
-        if services.login_blocked(db, email, source(request)):
+        if services.login_blocked(db, email, client_source(request)):
             message = _("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
             return page("inloggen.html", 429, volgende=target, email=email, fout=message)
-        principal = services.authenticate(db, email, text(data, "wachtwoord"), source(request))
+        principal = services.authenticate(
+            db, email, text(data, "wachtwoord"), client_source(request)
+        )
         if principal is None:
             message = _("Deze combinatie van e-mailadres en wachtwoord kennen we niet.")
             return page("inloggen.html", 400, volgende=target, email=email, fout=message)
@@ -112,7 +110,7 @@ class AccountPages(Controller):
                 text(data, "huidig"),
                 text(data, "nieuw"),
                 text(data, "herhaling"),
-                source(request),
+                client_source(request),
             )
         except InvalidInput as exc:
             return self._render(db, viewer, 400, fouten=exc.invalid_params)
@@ -134,7 +132,7 @@ class AccountPages(Controller):
             services.user_of(db, viewer),
             name,
             expires_at,
-            services.Actor.of(viewer, source(request)),
+            services.Actor.of(viewer, client_source(request)),
         )
         return self._render(db, viewer, nieuw_token=token)
 
@@ -147,7 +145,10 @@ class AccountPages(Controller):
         token_id: Annotated[int, PathParameter()],
     ) -> Template:
         services.revoke_token(
-            db, services.user_of(db, viewer), token_id, services.Actor.of(viewer, source(request))
+            db,
+            services.user_of(db, viewer),
+            token_id,
+            services.Actor.of(viewer, client_source(request)),
         )
         return self._render(db, viewer, melding=_("Het token is ingetrokken."))
 
@@ -183,6 +184,10 @@ class StartPage(Controller):
     @post("/zelfevaluaties", sync_to_thread=True, status_code=HTTP_200_OK)
     def start_assessment(self, request: Request, db: Db, viewer: Viewer) -> Redirect:
         item = services.start_assessment(
-            db, viewer, viewer.municipality_code or "", datetime.now(UTC).year, source(request)
+            db,
+            viewer,
+            viewer.municipality_code or "",
+            datetime.now(UTC).year,
+            client_source(request),
         )
         return Redirect(f"/zelfevaluaties/{item.id}/domein/A", status_code=303)

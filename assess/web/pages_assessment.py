@@ -18,13 +18,13 @@ from assess.errors import Conflict, InvalidInput, StaleVersion
 from assess.framework.schema import Domain
 from assess.i18n import _, current_language
 from assess.web.api_assessments import pdf_download
+from assess.web.deps import Db, client_source
 from assess.web.forms import read_domain
-from assess.web.pages import SIGNED_IN, Db, Form, Viewer, page, source, text
+from assess.web.pages import SIGNED_IN, Form, Viewer, page, text
 
 AssessmentId = Annotated[UUID, PathParameter()]
 DomainCode = Annotated[str, PathParameter(pattern=r"^[A-Z]$")]
 QuestionId = Annotated[str, PathParameter(pattern=r"^[A-Z][0-9]{1,2}$")]
-PEER_GROUP_ORDER = ("grootteklasse", "provincie", "riec", "alle")
 
 
 def domain_of(item: Assessment, code: str) -> Domain:
@@ -124,7 +124,7 @@ class AssessmentPages(Controller):
             return self._domain_page(
                 db, viewer, item, domain, 409, getypt=form.typed, melding=("fout", message)
             )
-        actor = services.Actor.of(viewer, source(request))
+        actor = services.Actor.of(viewer, client_source(request))
         try:
             for question_id, answer in form.answers.items():
                 services.save_answer(db, item.id, question_id, answer, actor)
@@ -167,7 +167,7 @@ class AssessmentPages(Controller):
                 item.id,
                 vraag_id,
                 form.answers[vraag_id],
-                services.Actor.of(viewer, source(request)),
+                services.Actor.of(viewer, client_source(request)),
                 expected_version(data),
             )
         except StaleVersion:
@@ -218,9 +218,9 @@ class AssessmentPages(Controller):
             return self._review_page(
                 db, viewer, item, 400, fout=_("Kies wat VNG en andere gemeenten mogen zien.")
             )
-        actor = services.Actor.of(viewer, source(request))
+        actor = services.Actor.of(viewer, client_source(request))
         try:
-            services.set_sharing(db, viewer, item.id, Sharing(choice), source(request))
+            services.set_sharing(db, viewer, item.id, Sharing(choice), client_source(request))
             services.submit(db, item.id, actor)
         except (Conflict, InvalidInput) as exc:
             return self._review_page(db, viewer, item, 409, fout=exc.detail)
@@ -245,7 +245,8 @@ class AssessmentPages(Controller):
             vorige_analyse=services.analyse_assessment(previous) if previous else None,
             antwoorden={row.question_id: row for row in item.answers},
             vergelijkingen=[
-                services.peer_comparison(db, item, group, minimum) for group in PEER_GROUP_ORDER
+                services.peer_comparison(db, item, group, minimum)
+                for group in services.PEER_GROUP_ORDER
             ],
         )
 

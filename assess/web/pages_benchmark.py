@@ -15,7 +15,8 @@ from assess.access import Principal, Role
 from assess.db.models import Municipality
 from assess.i18n import _
 from assess.web.api_benchmark import download
-from assess.web.pages import SIGNED_IN, Db, Viewer, page
+from assess.web.deps import Db
+from assess.web.pages import SIGNED_IN, Viewer, page
 
 ANALYSTS = (Role.ANALIST, Role.BEHEERDER, Role.REGIO)
 
