@@ -11,7 +11,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -22,11 +21,13 @@ from litestar.template import TemplateConfig
 from assess import i18n
 from assess.config import Settings, load_settings
 from assess.db.session import make_engine, session_factory
+from assess.framework.answers import ANSWER_CODES
+from assess.services.reports import MemoryCache
 from assess.web.api import GemeentenController, VragenlijstenController
 from assess.web.api_assessments import GemeenteZelfevaluatiesController, ZelfevaluatieController
 from assess.web.api_benchmark import BenchmarkController
-from assess.web.auth import BearerTokenAuth
-from assess.web.deps import provide_session
+from assess.web.auth import BearerTokenAuth, session_auth
+from assess.web.deps import end_transaction, provide_session
 from assess.web.errors import EXCEPTION_HANDLERS
 from assess.web.middleware import API_VERSION, NoTrailingSlash, add_api_version
 from assess.web.pages import AccountPages, PublicPages, StartPage
@@ -46,15 +47,7 @@ def health() -> dict[str, str]:
 def create_app(settings: Settings) -> Litestar:
     engine = make_engine(settings.effective_database_url)
     secret = settings.secret_key or secrets.token_urlsafe(32)  # tests and tools without a key
-    sessions = CookieBackendConfig(
-        secret=hashlib.sha256(secret.encode()).digest(),
-        key="zelfscan_sessie",
-        max_age=8 * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        exclude=["/api", "/static", "/health"],
-    )
+    signed_in = session_auth(hashlib.sha256(secret.encode()).digest(), settings.secure_cookies)
     public_api = Router(
         path="/api/v1", route_handlers=[GemeentenController, VragenlijstenController]
     )
@@ -79,14 +72,21 @@ def create_app(settings: Settings) -> Litestar:
             StartPage,
             AssessmentPages,
             BenchmarkPages,
-            create_static_files_router(path="/static", directories=[WEB / "static"]),
+            create_static_files_router(
+                path="/static", directories=[WEB / "static"], opt={"exclude_from_auth": True}
+            ),
         ],
         dependencies={"db": Provide(provide_session)},
         state=State(
-            {"settings": settings, "engine": engine, "session_factory": session_factory(engine)}
+            {
+                "settings": settings,
+                "engine": engine,
+                "session_factory": session_factory(engine),
+                "report_memory": MemoryCache(),
+            }
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[sessions.middleware, LanguageMiddleware(), NoTrailingSlash()],
+        middleware=[signed_in.middleware, LanguageMiddleware(), NoTrailingSlash()],
         csrf_config=CSRFConfig(
             secret=secret,
             cookie_name="zelfscan_csrf",
@@ -94,7 +94,7 @@ def create_app(settings: Settings) -> Litestar:
             cookie_samesite="lax",
             exclude=["/api", "/health"],
         ),
-        before_send=[add_api_version],
+        before_send=[end_transaction, add_api_version],
         template_config=TemplateConfig(
             directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=add_i18n
         ),
@@ -121,8 +121,11 @@ def create_app(settings: Settings) -> Litestar:
 def add_i18n(engine: JinjaTemplateEngine) -> None:
     engine.engine.add_extension("jinja2.ext.i18n")
     engine.engine.add_extension("jinja2.ext.do")
-    engine.engine.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    engine.engine.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
     engine.engine.globals["current_language"] = i18n.current_language
+    engine.engine.globals["answer_codes"] = ANSWER_CODES
 
 
 def create_app_from_env() -> Litestar:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from enum import StrEnum
 from typing import Any
 
 import msgspec
@@ -11,13 +12,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from assess.benchmarking import YearBenchmark
-from assess.framework.national import Cell
+from assess.framework.answers import ANSWER_CODES
+from assess.framework.national import Cell, YearBenchmark
+from assess.framework.vocabulary import Grouping
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+
 
 FORMATS = {
-    "csv": "text/csv",
-    "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.CSV: "text/csv",
+    ExportFormat.JSON: "application/json",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 COLUMNS = (
     "indeling",
@@ -54,7 +63,7 @@ DEFINITIONS = (
 def rows(benchmark: YearBenchmark) -> list[dict[str, Any]]:
     """One row per group and score; suppressed groups keep their n and no figures."""
     result: list[dict[str, Any]] = []
-    cells = [("alle", benchmark.picture.total)]
+    cells = [(Grouping.ALL.value, benchmark.picture.total)]
     cells += [(b.dimension, c) for b in benchmark.picture.breakdowns for c in b.cells]
     for dimension, cell in cells:
         result += _cell_rows(dimension, cell)
@@ -119,14 +128,14 @@ def to_xlsx(benchmark: YearBenchmark) -> bytes:
     readme.title = "Leesmij"
     _readme(readme, benchmark)
     everything = rows(benchmark)
-    for dimension in ("alle", "grootteklasse", "provincie", "riec", "veiligheidsregio"):
+    for dimension in Grouping:
         _table(
             book.create_sheet(dimension),
             COLUMNS,
             [[r[c] for c in COLUMNS] for r in everything if r["indeling"] == dimension],
         )
     if benchmark.distribution:
-        codes = ["0", "1", "2", "3", "nvt", "onbekend"]
+        codes = list(ANSWER_CODES)
         _table(
             book.create_sheet("antwoordverdeling"),
             ("vraag", *codes),
@@ -169,4 +178,4 @@ def _table(sheet: Any, header: tuple[str, ...], body: list[list[Any]]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
 
 
-WRITERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}
+WRITERS = {ExportFormat.CSV: to_csv, ExportFormat.JSON: to_json, ExportFormat.XLSX: to_xlsx}

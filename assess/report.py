@@ -24,7 +24,7 @@ import re
 import threading
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
@@ -56,7 +56,7 @@ class RefusedURL(ValueError):
 def _fetcher_base() -> type:
     from weasyprint import URLFetcher
 
-    return URLFetcher
+    return cast(type, URLFetcher)
 
 
 def asset_path(url: str) -> Path:
@@ -250,7 +250,7 @@ def html_to_pdf(html: str, fetcher: Any = None) -> bytes:
             uncompressed_pdf=False,
         )
     assert pdf is not None
-    return pdf
+    return cast(bytes, pdf)
 
 
 def warm_up() -> None:

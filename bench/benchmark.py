@@ -20,13 +20,15 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from assess import benchmarking, demo, services
+from assess.access import system
 from assess.db.migrate import upgrade
 from assess.db.session import make_engine, session_factory, transaction
 from assess.framework.loader import parse_questionnaire
 from assess.municipalities import REGISTER_2025, RegisterRow, parse_register
+from assess.services import benchmark, demo, questionnaires, register
 
 YEARS = range(2022, 2027)
+SYSTEM = system("bench")  # builds the data and reads the national picture
 
 
 def scaled_register(factor: int) -> list[RegisterRow]:
@@ -52,10 +54,10 @@ def build(url: str, factor: int, schema: str | None) -> object:
     engine = make_engine(url, **options)
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
-        services.load_register(session, scaled_register(factor), date(2025, 1, 1))
+        register.load(session, SYSTEM, scaled_register(factor), date(2025, 1, 1))
         for path in demo.questionnaire_files():
-            services.store_questionnaire(session, parse_questionnaire(path.read_text()))
-        demo.generate(session, YEARS, seed=factor, participation=1.0)
+            questionnaires.store(session, SYSTEM, parse_questionnaire(path.read_text()))
+        demo.generate(session, SYSTEM, YEARS, seed=factor, participation=1.0)
     return engine
 
 
@@ -82,9 +84,9 @@ def main() -> None:
             engine = build(target, factor, schema)
             factory = session_factory(engine)
             with factory() as session:
-                n = len(benchmarking.records(session, YEARS[-1]))
-                one = timed(lambda s=session: benchmarking.year_benchmark(s, YEARS[-1], 5))
-                trend = timed(lambda s=session: benchmarking.trend(s, list(YEARS), 5))
+                n = benchmark.year_benchmark(session, SYSTEM, YEARS[-1], 5).picture.total.n
+                one = timed(lambda s=session: benchmark.year_benchmark(s, SYSTEM, YEARS[-1], 5))
+                trend = timed(lambda s=session: benchmark.trend(s, SYSTEM, list(YEARS), 5))
             engine.dispose()
             if schema:
                 with admin.begin() as conn:

@@ -5,7 +5,7 @@
 Without --database-url it builds the demo database (as `assess demo` does) in a temporary
 directory. It measures, on the demo report of Zwolle:
 
-- one report through the project (`report_data.report_file` without cache: gather the data,
+- one report through the project (`reports.report_file` without cache: gather the data,
   render the HTML, render the PDF) against bare WeasyPrint making the same PDF (PDF/UA-1) from
   the same HTML, once as a plain call (stylesheet and fonts parsed for every PDF) and once with
   the project's parsed stylesheet reused (which isolates the project's own overhead);
@@ -31,12 +31,16 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from assess import demo, report, report_batch, report_data, services
+from assess import report
+from assess.access import system
 from assess.db.migrate import upgrade
 from assess.db.models import Assessment, ReportCache
 from assess.db.session import make_engine, session_factory, transaction
+from assess.framework.vocabulary import Status
+from assess.services import demo, report_batch, reports
 
 MIN_GROUP_SIZE = 5
+SYSTEM = system("bench")  # reads every assessment and writes the demo, as the command line
 
 
 def interleaved(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
@@ -82,7 +86,7 @@ def demo_database(directory: Path) -> str:
     engine = make_engine(url)
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
-        demo.prepare(session, datetime.now(UTC).year)
+        demo.prepare(session, SYSTEM, datetime.now(UTC).year)
     engine.dispose()
     return url
 
@@ -105,20 +109,20 @@ def main() -> None:
 
     with transaction(factory) as session:
         query = select(Assessment).filter_by(
-            municipality_code=args.gemeente, status=services.SUBMITTED
+            municipality_code=args.gemeente, status=Status.SUBMITTED
         )
         if args.year:
             query = query.filter_by(year=args.year)
         item = session.scalars(query.order_by(Assessment.year.desc())).first()
         if item is None:
             sys.exit(f"no submitted assessment of {args.gemeente}")
-        year = item.year
+        year, assessment_id = item.year, item.id
         session.execute(ReportCache.__table__.delete())
         started = time.perf_counter()
         report.warm_up()
         warm_up = time.perf_counter() - started
-        data = report_data.gather(session, item, MIN_GROUP_SIZE)
-        html = report_data.render_html(data)
+        data = reports.gather(session, SYSTEM, assessment_id, MIN_GROUP_SIZE)
+        html = reports.render_html(data)
         pdf = report.html_to_pdf(html)  # warm: templates compiled, fonts loaded
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -126,25 +130,26 @@ def main() -> None:
             {
                 "naive": lambda: bare_naive(html),
                 "reused": lambda: bare_reused(html),
-                "ours": lambda: report_data.report_file(
-                    session, item, MIN_GROUP_SIZE, use_cache=False
+                "ours": lambda: reports.report_file(
+                    session, SYSTEM, assessment_id, MIN_GROUP_SIZE, use_cache=False
                 ),
-                "gather": lambda: report_data.gather(session, item, MIN_GROUP_SIZE),
-                "html": lambda: report_data.render_html(data),
+                "gather": lambda: reports.gather(session, SYSTEM, assessment_id, MIN_GROUP_SIZE),
+                "html": lambda: reports.render_html(data),
             },
             args.repeat,
         )
-        report_data.report_file(session, item, MIN_GROUP_SIZE)  # fills the cache
-        assessment_id = item.id
+        reports.report_file(session, SYSTEM, assessment_id, MIN_GROUP_SIZE)  # fills the cache
+
+    memory = reports.MemoryCache()  # as a web process keeps it
 
     def from_database() -> None:
-        report_data.memory.clear()
+        memory.clear()
         with transaction(factory) as s:
-            assert report_data.report_file(s, services.assessment(s, assessment_id), 5).cached
+            assert reports.report_file(s, SYSTEM, assessment_id, 5, memory=memory).cached
 
     def from_memory() -> None:
         with transaction(factory) as s:
-            assert report_data.report_file(s, services.assessment(s, assessment_id), 5).cached
+            assert reports.report_file(s, SYSTEM, assessment_id, 5, memory=memory).cached
 
     from_database()
     cached = interleaved({"db": from_database, "memory": from_memory}, args.repeat)
@@ -170,15 +175,16 @@ def main() -> None:
     ]
 
     with transaction(factory) as session:
-        tasks = report_batch.submitted_tasks(session, year)
+        tasks = report_batch.submitted_tasks(session, SYSTEM, year)
     tasks = tasks[: args.limit] if args.limit else tasks
     one_by_one_dir, batch_dir = scratch / "een-voor-een", scratch / "batch"
     one_by_one_dir.mkdir()
     started = time.perf_counter()
     for task in tasks:
         with transaction(factory) as session:
-            item = services.assessment(session, task.assessment_id)
-            report_batch.write_report(session, item, MIN_GROUP_SIZE, one_by_one_dir)
+            report_batch.write_report(
+                session, SYSTEM, task.assessment_id, MIN_GROUP_SIZE, one_by_one_dir
+            )
     one_by_one = time.perf_counter() - started
     engine.dispose()
     started = time.perf_counter()

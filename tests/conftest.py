@@ -17,17 +17,33 @@ import pytest
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess import services
+from assess.access import Principal, Role, system
 from assess.db.migrate import upgrade
 from assess.db.session import make_engine
 from assess.framework.loader import parse_questionnaire
 from assess.framework.schema import Questionnaire
 from assess.municipalities import REGISTER_2025, parse_register
+from assess.services import accounts, questionnaires, register
+from assess.services import tokens as api_tokens
+
+pytest_plugins = ["access_world"]  # the world of the access matrices, as fixtures
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
 QUESTIONNAIRE_FILE = ROOT / "questionnaires" / "zelfscan-mensenhandel-2026.yaml"
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("ASSESS_TEST_DATABASE_URL") else [])]
+SYSTEM = system("test")  # sets up test data as the command line would
+
+
+def officer(code: str) -> Principal:
+    """A municipal officer of the gemeente, for use cases that need no user row."""
+    return Principal(
+        user_id=None,
+        email=f"medewerker@{code}.test",
+        role=Role.MEDEWERKER,
+        municipality_code=code,
+        source="test",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -87,9 +103,9 @@ def engine(
         _real_sqlite_transactions(engine)
     upgrade(engine)
     with Session(engine) as session, session.begin():
-        services.load_register(session, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
-        services.store_questionnaire(
-            session, parse_questionnaire(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
+        register.load(session, SYSTEM, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
+        questionnaires.store(
+            session, SYSTEM, parse_questionnaire(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
         )
     yield engine
     if engines is not None:
@@ -158,11 +174,11 @@ def tokens(factory: sessionmaker[Session]) -> dict[str, str]:
         "beheerder": ("b@vng.nl", "beheerder", None),
     }
     with factory() as s, s.begin():
+        for email, role, code in users.values():
+            accounts.add_user(s, SYSTEM, email, role, "wachtwoord-123", code)
         return {
-            name: services.create_token(
-                s, services.add_user(s, email, role, "wachtwoord-123", code)
-            )
-            for name, (email, role, code) in users.items()
+            name: api_tokens.create(s, SYSTEM, owner_email=email)
+            for name, (email, _role, _code) in users.items()
         }
 
 

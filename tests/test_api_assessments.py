@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from assess import services
 from assess.db.models import ApiToken, AuditEvent, User, utcnow
+from assess.services import accounts
+from assess.services import tokens as token_service
 
-from conftest import OWN, bearer
+from conftest import OWN, SYSTEM, bearer
 
 BASE = "/api/v1"
 
@@ -169,11 +170,24 @@ def test_missing_or_wrong_token_is_401(client, header):
 
 
 def test_revoked_and_expired_tokens_are_401(client, factory):
+    email = "x@zwolle.nl"
     with factory() as s, s.begin():
-        user = services.add_user(s, "x@zwolle.nl", "medewerker", "wachtwoord-123", OWN)
-        revoked = services.create_token(s, user)
-        services.revoke_token(s, user, s.scalars(select(ApiToken.id)).all()[-1])
-        expired = services.create_token(s, user, expires_at=utcnow() - timedelta(minutes=1))
+        accounts.add_user(s, SYSTEM, email, "medewerker", "wachtwoord-123", OWN)
+        revoked = token_service.create(s, SYSTEM, owner_email=email)
+        [first] = token_service.of_user(s, SYSTEM, owner_email=email)
+        token_service.revoke(s, SYSTEM, first.id, owner_email=email)
+        # A token cannot be created already expired: create one, then let it expire.
+        expired = token_service.create(
+            s, SYSTEM, expires_at=utcnow() + timedelta(minutes=1), owner_email=email
+        )
+        [second] = [
+            t for t in token_service.of_user(s, SYSTEM, owner_email=email) if t.id != first.id
+        ]
+        s.execute(
+            update(ApiToken)
+            .filter_by(id=second.id)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
         s.flush()
     for token in (revoked, expired):
         response = client.get(f"{BASE}/gemeenten/{OWN}/zelfevaluaties", headers=bearer(token))

@@ -11,23 +11,24 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from assess import services
+from assess.access import Sharing
 from assess.db.models import Municipality
 from assess.errors import InvalidInput
 from assess.framework.answers import Answer
+from assess.services import accounts, answering, assessments
+from assess.services import tokens as token_service
 
-from conftest import bearer
+from conftest import SYSTEM, bearer
 
 YEAR = 2025
 BASE = f"/api/v1/benchmarks/{YEAR}"
 
 
 def submit(session, questionnaire, code, level, sharing="geanonimiseerd"):
-    item = services.create_assessment(session, code, YEAR)
+    item = answering.start(session, SYSTEM, code, YEAR)
     for q in questionnaire.questions():
-        services.save_answer(session, item.id, q.id, Answer(str(level)))
-    services.submit(session, item.id)
-    item.sharing = sharing
+        answering.save_answer(session, SYSTEM, item.id, q.id, Answer(str(level)))
+    answering.submit(session, SYSTEM, item.id, Sharing(sharing))
 
 
 @pytest.fixture
@@ -133,8 +134,8 @@ def test_officers_get_403_on_the_benchmark(client, tokens, crafted, who):
 
 def test_dashboard_for_analysts_only(client, factory, crafted):
     with factory() as s, s.begin():
-        services.add_user(s, "x@vng.nl", "analist", "wachtwoord-123")
-        services.add_user(s, "y@zwolle.nl", "medewerker", "wachtwoord-123", "GM0193")
+        accounts.add_user(s, SYSTEM, "x@vng.nl", "analist", "wachtwoord-123")
+        accounts.add_user(s, SYSTEM, "y@zwolle.nl", "medewerker", "wachtwoord-123", "GM0193")
 
     def login(email):
         client.cookies.clear()
@@ -180,9 +181,13 @@ def test_regional_coordinator_sees_only_the_region(client, factory, questionnair
         for code in oost:
             submit(s, questionnaire, code, 2, "benoemd")
         submit(s, questionnaire, "GM0363", 1, "benoemd")  # Amsterdam: another region
-        user = services.add_user(s, "r@riec.nl", "regio", "wachtwoord-123", region="Oost-Nederland")
-        token = services.create_token(s, user)
-        ids = {code: services.assessments_of(s, code)[0].id for code in (oost[0], "GM0363")}
+        accounts.add_user(
+            s, SYSTEM, "r@riec.nl", "regio", "wachtwoord-123", region="Oost-Nederland"
+        )
+        token = token_service.create(s, SYSTEM, owner_email="r@riec.nl")
+        ids = {
+            code: assessments.of_gemeente(s, SYSTEM, code)[0][0].id for code in (oost[0], "GM0363")
+        }
     body = client.get(BASE, headers=bearer(token)).json()
     assert body["totaal"]["n"] == 5
     assert set(groups(body, "riec")) == {"Oost-Nederland"}
@@ -200,17 +205,17 @@ def test_regional_coordinator_sees_only_the_region(client, factory, questionnair
 
 def test_a_regional_coordinator_needs_a_known_region(session):
     with pytest.raises(InvalidInput) as caught:
-        services.add_user(session, "r@x.nl", "regio", "wachtwoord-123", region="Atlantis")
+        accounts.add_user(session, SYSTEM, "r@x.nl", "regio", "wachtwoord-123", region="Atlantis")
     assert "regio" in caught.value.invalid_params
 
 
 def test_national_report_pdf_carries_the_suppression(factory, crafted):
     from pypdf import PdfReader
 
-    from assess.report_data import national_pdf
+    from assess.services.reports import national_pdf
 
     with factory() as s:
-        pdf = national_pdf(s, YEAR, 5)
+        pdf = national_pdf(s, SYSTEM, YEAR, 5)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())
     assert f"Landelijke benchmark {YEAR}" in text

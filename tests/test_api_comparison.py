@@ -5,22 +5,22 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from assess import services
+from assess.access import Sharing
+from assess.db.models import Answer as AnswerRow
 from assess.db.models import Municipality
 from assess.framework.answers import Answer
+from assess.services import answering
 
-from conftest import OWN, bearer
+from conftest import OWN, SYSTEM, bearer
 
 YEAR = 2025
 
 
 def submitted(session, questionnaire, code, level, sharing="geanonimiseerd"):
-    item = services.create_assessment(session, code, YEAR)
+    item = answering.start(session, SYSTEM, code, YEAR)
     for q in questionnaire.questions():
-        services.save_answer(session, item.id, q.id, Answer(str(level)))
-    services.submit(session, item.id)
-    item.sharing = sharing
-    return item
+        answering.save_answer(session, SYSTEM, item.id, q.id, Answer(str(level)))
+    return answering.submit(session, SYSTEM, item.id, Sharing(sharing))
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_group_of_five_shows_median_and_quartiles(
         for code, level in zip(overijssel[:4], (0, 1, 1, 3), strict=True):
             submitted(s, questionnaire, code, level)
         submitted(s, questionnaire, overijssel[4], 0, sharing="prive")  # never counts
-        concept = services.create_assessment(s, overijssel[5], YEAR)  # not submitted
-        services.save_answer(s, concept.id, "A1", Answer("3"))
+        concept = answering.start(s, SYSTEM, overijssel[5], YEAR)  # not submitted
+        answering.save_answer(s, SYSTEM, concept.id, "A1", Answer("3"))
     body = comparison(client, tokens, own, "provincie")
     assert (body["groepsnaam"], body["n"], body["onderdrukt"]) == ("provincie Overijssel", 5, False)
     total = next(s for s in body["scores"] if s["soort"] == "totaal")
@@ -77,7 +77,7 @@ def test_group_of_four_is_suppressed_with_a_reason(
 
 def test_unknown_group_is_400(client, tokens, factory):
     with factory() as s, s.begin():
-        own = services.create_assessment(s, OWN, YEAR).id
+        own = answering.start(s, SYSTEM, OWN, YEAR).id
     response = client.get(
         f"/api/v1/zelfevaluaties/{own}/vergelijking?groep=wijk",
         headers=bearer(tokens["medewerker"]),
@@ -93,8 +93,8 @@ def test_comparison_reads_stored_scores_not_answers(
     with factory() as s, s.begin():
         own = submitted(s, questionnaire, OWN, 2).id
         others = [submitted(s, questionnaire, code, 1) for code in overijssel[:4]]
-        for item in others:
-            for row in item.answers:
+        for item in others:  # views are snapshots: change the stored rows behind them
+            for row in s.scalars(select(AnswerRow).filter_by(assessment_id=item.id)):
                 row.code = "3"
     total = next(
         s for s in comparison(client, tokens, own, "provincie")["scores"] if s["soort"] == "totaal"

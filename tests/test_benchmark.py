@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assess.framework.benchmark import compare, describe
+from assess.framework.benchmark import compare
+from assess.framework.statistics import describe
 
 TOTAL = ("totaal", "totaal")
 

@@ -25,13 +25,16 @@ import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from assess import services
 from assess.app import create_app
 from assess.config import Settings
 from assess.db.migrate import upgrade
 from assess.db.models import Assessment
 from assess.db.session import make_engine, session_factory, transaction
-from assess.demo import DEMO_MUNICIPALITY, DEMO_USERS, prepare
+from assess.framework.vocabulary import Status
+from assess.services import accounts
+from assess.services.demo import DEMO_MUNICIPALITY, DEMO_USERS, prepare
+
+from conftest import SYSTEM
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,10 +50,19 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "h
 PASSWORD = "browser-test-wachtwoord"
 TIMEOUT_MS = 15_000
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"{CHROMIUM} is missing (Debian's chromium package); .ci/run installs it with apt",
-)
+MISSING = f"{CHROMIUM} is missing (Debian's chromium package); .ci/run installs it with apt"
+# Where the browser is required (CI sets ASSESS_REQUIRE_BROWSER), a missing one fails the tests.
+REQUIRED = bool(os.environ.get("ASSESS_REQUIRE_BROWSER"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists() and not REQUIRED, reason=MISSING),
+]
+
+
+def test_chromium_is_there_where_it_is_required():
+    assert CHROMIUM.exists() or not REQUIRED, MISSING
 
 
 @dataclass(frozen=True)
@@ -69,9 +81,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     engine = make_engine(f"sqlite:///{data_dir / 'assess.db'}")
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
-        prepare(session, year)
+        prepare(session, SYSTEM, year)
         had_last_year = select(Assessment.municipality_code).where(
-            Assessment.year == year - 1, Assessment.status == services.SUBMITTED
+            Assessment.year == year - 1, Assessment.status == Status.SUBMITTED
         )
         has_this_year = select(Assessment.municipality_code).where(Assessment.year == year)
         code = session.scalar(
@@ -82,7 +94,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         )
         assert code is not None, "the demo data should leave some gemeenten open this year"
         a11y_user = "toegankelijkheid@test.zelfscan.nl"
-        services.add_user(session, a11y_user, "medewerker", PASSWORD, code)
+        accounts.add_user(session, SYSTEM, a11y_user, "medewerker", PASSWORD, code)
     engine.dispose()
 
     app = create_app(Settings(data_dir=data_dir, secret_key="test", secure_cookies=False))

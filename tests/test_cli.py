@@ -209,7 +209,7 @@ def test_tokens_are_listed_and_revoked(ready):
     assert "\tingetrokken\t" in run(ready, "token", "list", "t@gemeente.nl").stdout
     assert run(ready, "token", "revoke", "t@gemeente.nl", "999").returncode == 1
     past = run(ready, "token", "create", "t@gemeente.nl", "--verloopt", "2020-01-01")
-    assert past.returncode == 1 and "verleden" in past.stderr
+    assert past.returncode == 1 and "vervaldatum in de toekomst" in past.stderr
 
 
 def test_benchmark_export_writes_the_file_or_says_there_is_no_data(ready, tmp_path):

@@ -7,12 +7,14 @@ from statistics import mean
 
 from sqlalchemy import select
 
-from assess import demo, services
 from assess.db.models import Assessment, User
+from assess.services import assessments, demo, register
+
+from conftest import SYSTEM
 
 
 def test_demo_prepare_generates_labelled_submitted_assessments(session):
-    generated = demo.prepare(session, 2026)
+    generated = demo.prepare(session, SYSTEM, 2026)
     items = session.scalars(select(Assessment)).all()
     assert generated == len(items) > 0.8 * 342 * 3
     assert all(a.synthetic and a.status == "ingediend" for a in items)
@@ -21,12 +23,12 @@ def test_demo_prepare_generates_labelled_submitted_assessments(session):
     assert 2026 not in own  # the demo officer can start this year's assessment
     roles = set(session.scalars(select(User.role)))
     assert roles == {"medewerker", "analist", "beheerder"}
-    assert demo.prepare(session, 2026) == 0  # a second run reuses the data
+    assert demo.prepare(session, SYSTEM, 2026) == 0  # a second run reuses the data
 
-    size = {m.code: m.size_class for m in services.municipalities(session)}
+    size = {m.code: m.size_class for m in register.gemeenten(session)}
     totals: dict[tuple[str, int], list[float]] = defaultdict(list)
     for item in items[::3]:
-        analysis = services.analyse_assessment(item)
+        analysis = assessments.get(session, SYSTEM, item.id).analysis()
         assert analysis.open_questions == []
         totals[(size[item.municipality_code], item.year)].append(analysis.scores.total.score)
     assert mean(totals[(">= 250.000", 2024)] or [100]) >= mean(totals[("< 10.000", 2024)] or [0])

@@ -13,13 +13,15 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from assess import i18n, services
-from assess.access import SUBMITTED, Role
+from assess import i18n
+from assess.access import USER_ROLES
 from assess.framework.benchmark import compare
 from assess.framework.schema import Pillar
+from assess.framework.vocabulary import Grouping, PeerGroup, Status
+from assess.services import accounts, register
 from assess.web.errors import DETAILS, TITLES
 
-from conftest import OWN
+from conftest import OWN, SYSTEM
 
 ROOT = Path(__file__).parent.parent
 LOCALE = ROOT / "assess" / "locale"
@@ -87,13 +89,13 @@ def test_translations_keep_their_placeholders(english):
 
 def test_values_shown_with_a_dynamic_msgid_are_in_the_catalog(english):
     shown = {
-        *(role.value for role in Role),
-        services.CONCEPT,
-        SUBMITTED,
+        *(role.value for role in USER_ROLES),
+        Status.CONCEPT,
+        Status.SUBMITTED,
         *(pillar.value for pillar in Pillar),
         *TITLES.values(),
         *DETAILS.values(),
-        *(kind for kind, _column in services.PEER_GROUPS.values()),
+        *(register.GROUPING_LABELS[Grouping(group.value)] for group in PeerGroup),
     }
     assert sorted(shown - msgids(english)) == []
 
@@ -158,7 +160,7 @@ def headings(page: BeautifulSoup) -> list[str]:
 @pytest.fixture
 def officer(client, factory):
     with factory() as s, s.begin():
-        services.add_user(s, "taal@zwolle.nl", "medewerker", PASSWORD, OWN)
+        accounts.add_user(s, SYSTEM, "taal@zwolle.nl", "medewerker", PASSWORD, OWN)
     sign_in(client)
     return client
 

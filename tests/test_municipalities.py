@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from assess import services
 from assess.db.models import Assessment, Municipality
 from assess.errors import InvalidInput
 from assess.municipalities import REGISTER_2025, RegisterInvalid, parse_register, size_class
+from assess.services import answering, register
+
+from conftest import SYSTEM, officer
 
 HEADER = "gemeentecode,naam,provincie,inwoners,inwonersjaar,veiligheidsregio,riec"
 
@@ -73,31 +75,31 @@ def test_unknown_column_is_rejected():
 
 def test_merger_ends_old_codes_and_keeps_their_assessments(session):
     rows = parse_register(REGISTER_2025.read_text(encoding="utf-8"))
-    old = services.create_assessment(session, "GM0047", 2025)  # Veendam
+    old = answering.start(session, officer("GM0047"), "GM0047", 2025)  # Veendam
     merged = [r for r in rows if r.gemeentecode not in ("GM0037", "GM0047")]
     new = parse_register(
         f"{HEADER},voorgangers\nGM9999,Veenkanaal,Groningen,59725,2027,Groningen,Noord-Nederland,"
         "GM0037;GM0047\n"
     )
-    result = services.load_register(session, merged + new, date(2027, 1, 1))
+    result = register.load(session, SYSTEM, merged + new, date(2027, 1, 1))
     assert (result.added, result.ended) == (1, 2)
     veendam = session.get(Municipality, "GM0047")
     assert (veendam.valid_to, veendam.successor_code) == (date(2026, 12, 31), "GM9999")
     assert session.get(Municipality, "GM9999").size_class == "50.000 - 100.000"
     assert session.scalar(select(Assessment.municipality_code).filter_by(id=old.id)) == "GM0047"
-    assert "GM0047" not in {m.code for m in services.municipalities(session)}
-    assert "GM0047" in {m.code for m in services.municipalities(session, include_ended=True)}
+    assert "GM0047" not in {m.code for m in register.gemeenten(session)}
+    assert "GM0047" in {m.code for m in register.gemeenten(session, include_ended=True)}
 
 
 def test_a_register_that_silently_drops_a_gemeente_is_refused(session):
     rows = parse_register(REGISTER_2025.read_text(encoding="utf-8"))
     with pytest.raises(InvalidInput) as caught:
-        services.load_register(session, rows[1:], date(2027, 1, 1))
+        register.load(session, SYSTEM, rows[1:], date(2027, 1, 1))
     assert "GM0014" in caught.value.invalid_params
     assert session.get(Municipality, "GM0014").valid_to is None
 
 
 def test_reloading_the_same_register_changes_nothing(session):
     rows = parse_register(REGISTER_2025.read_text(encoding="utf-8"))
-    result = services.load_register(session, rows, date(2025, 1, 1))
+    result = register.load(session, SYSTEM, rows, date(2025, 1, 1))
     assert (result.added, result.updated, result.ended) == (0, 342, 0)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from bs4 import BeautifulSoup
 
-from assess import services
 from assess.framework.answers import Answer
+from assess.services import accounts, answering, assessments
 
-from conftest import OTHER, OWN
+from conftest import OTHER, OWN, SYSTEM
 
 YEAR = datetime.now(UTC).year
 PASSWORD = "wachtwoord-123"
@@ -41,9 +41,9 @@ def login(client, email, password=PASSWORD):
 @pytest.fixture
 def users(factory):
     with factory() as s, s.begin():
-        services.add_user(s, "m@zwolle.nl", "medewerker", PASSWORD, OWN)
-        services.add_user(s, "m@deventer.nl", "medewerker", PASSWORD, OTHER)
-        services.add_user(s, "a@vng.nl", "analist", PASSWORD)
+        accounts.add_user(s, SYSTEM, "m@zwolle.nl", "medewerker", PASSWORD, OWN)
+        accounts.add_user(s, SYSTEM, "m@deventer.nl", "medewerker", PASSWORD, OTHER)
+        accounts.add_user(s, SYSTEM, "a@vng.nl", "analist", PASSWORD)
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_wrong_login_never_says_whether_the_email_exists(client, users):
 
 
 def test_failed_logins_are_rate_limited(client, users):
-    for _ in range(services.LOGIN_MAX_FAILURES):
+    for _ in range(accounts.LOGIN_MAX_FAILURES):
         login(client, "m@zwolle.nl", "fout")
     blocked = login(client, "m@zwolle.nl", PASSWORD)
     assert blocked.status_code == 429
@@ -152,7 +152,7 @@ def test_plain_form_post_saves_and_keeps_typed_text_on_errors(officer, factory, 
     assert fieldset.find("input", {"name": f"bewijs-{allowed.id}"})["value"] == "notitie"
     assert fieldset.find("input", {"value": "nvt"}).has_attr("checked")
     with factory() as s:
-        assert services.assessment(s, item).answers == []
+        assert assessments.get(s, SYSTEM, item).answers == {}
     good = post(
         officer,
         path,
@@ -166,7 +166,7 @@ def test_plain_form_post_saves_and_keeps_typed_text_on_errors(officer, factory, 
     assert good.status_code == 200
     assert "Uw antwoorden zijn opgeslagen." in good.text
     with factory() as s:
-        saved = services.answers_of(services.assessment(s, item))
+        saved = assessments.get(s, SYSTEM, item).answer_values()
     assert saved == {allowed.id: Answer("nvt", False, "Geen seksbranche in de gemeente.", "")}
 
 
@@ -205,7 +205,7 @@ def test_autosave_saves_one_answer_and_reports_conflicts(officer):
 
 def test_another_gemeentes_assessment_is_a_404_page(client, users, factory):
     with factory() as s, s.begin():
-        foreign = services.create_assessment(s, OTHER, YEAR).id
+        foreign = answering.start(s, SYSTEM, OTHER, YEAR).id
     login(client, "m@zwolle.nl")
     for path in ("domein/A", "indienen", "resultaten"):
         response = client.get(f"/zelfevaluaties/{foreign}/{path}")
@@ -223,7 +223,7 @@ def test_review_lists_open_questions_and_submit_freezes(officer, factory, questi
     assert page.find("button", string="Indienen").has_attr("disabled")
     with factory() as s, s.begin():
         for q in questionnaire.questions():
-            services.save_answer(s, item, q.id, Answer("2"))
+            answering.save_answer(s, SYSTEM, item, q.id, Answer("2"))
     page = html(officer.get(f"/zelfevaluaties/{item}/indienen"))
     assert [i["value"] for i in page.select("input[name=deling]")] == [
         "prive",
@@ -240,7 +240,7 @@ def test_review_lists_open_questions_and_submit_freezes(officer, factory, questi
     )
     assert again.status_code == 303  # a double submit is harmless
     with factory() as s:
-        stored = services.assessment(s, item)
+        stored = assessments.get(s, SYSTEM, item)
         assert (stored.status, stored.sharing) == ("ingediend", "benoemd")
     review = html(officer.get(f"/zelfevaluaties/{item}/indienen")).get_text(" ", strip=True)
     assert "Ingediend op" in review and "m@zwolle.nl" in review
@@ -254,9 +254,9 @@ def test_results_show_charts_with_text_alternatives_gaps_and_comparison(
     item = start(officer)
     with factory() as s, s.begin():
         for q in questionnaire.questions():
-            services.save_answer(s, item, q.id, Answer("2"))
-        services.save_answer(s, item, "A1", Answer("0"))
-        services.save_answer(s, item, "B3", Answer("onbekend"))
+            answering.save_answer(s, SYSTEM, item, q.id, Answer("2"))
+        answering.save_answer(s, SYSTEM, item, "A1", Answer("0"))
+        answering.save_answer(s, SYSTEM, item, "B3", Answer("onbekend"))
     page = html(officer.get(f"/zelfevaluaties/{item}/resultaten"))
     for svg in page.select("svg.chart-svg"):
         assert svg["role"] == "img" and svg.title.get_text() and svg.desc.get_text()

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,12 +24,16 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assess import i18n, report, report_data, services
+from assess import i18n, report
 from assess.db.models import Municipality, ReportCache
 from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
+from assess.services import accounts, answering, questionnaires, register, reports, results
+from assess.services.assessments import AssessmentView
 
-from conftest import OTHER, OWN, bearer
+from conftest import OTHER, OWN, SYSTEM, bearer, officer
+
+pytestmark = pytest.mark.slow
 
 YEAR = 2025
 MALICIOUS = (
@@ -41,22 +46,20 @@ EVIDENCE = "Raadsbesluit 2025-12 <script>alert(1)</script> & notulen"
 LEVELS = ("2", "1", "3", "0", "onbekend", "2", "1")
 
 
-@pytest.fixture(autouse=True)
-def empty_memory_cache():
-    report_data.memory.clear()
-    yield
-    report_data.memory.clear()
+@pytest.fixture
+def memory() -> reports.MemoryCache:
+    """The in-memory report cache a web process keeps (the app has its own)."""
+    return reports.MemoryCache()
 
 
 # --- test data -------------------------------------------------------------------------
 
 
-def submitted(session: Session, code: str, year: int, answers: dict[str, Answer]) -> Any:
-    item = services.create_assessment(session, code, year)
+def submitted(session: Session, code: str, year: int, answers: dict[str, Answer]) -> AssessmentView:
+    item = answering.start(session, SYSTEM, code, year)
     for question_id, answer in answers.items():
-        services.save_answer(session, item.id, question_id, answer)
-    services.submit(session, item.id)
-    return item
+        answering.save_answer(session, SYSTEM, item.id, question_id, answer)
+    return answering.submit(session, SYSTEM, item.id)
 
 
 def own_answers(questionnaire: Questionnaire) -> dict[str, Answer]:
@@ -90,8 +93,8 @@ class Rendered:
 _renders: dict[str, Rendered] = {}  # by HTML: the second database backend reuses them
 
 
-def render(data: report_data.ReportData) -> Rendered:
-    html = report_data.render_html(data)
+def render(data: reports.ReportData) -> Rendered:
+    html = reports.render_html(data)
     if html not in _renders:
         fetcher = report.safe_fetcher()
         pdf = report.html_to_pdf(html, fetcher)
@@ -107,11 +110,11 @@ def pdf_text(pdf: bytes) -> str:
 class Reports:
     dutch: Rendered
     concept: Rendered
-    data: report_data.ReportData
+    data: reports.ReportData
 
 
-@pytest.fixture(scope="module")
-def reports(engine, questionnaire) -> Reports:
+@pytest.fixture(scope="module", name="reports")
+def rendered_reports(engine, questionnaire) -> Reports:
     """Zwolle 2025 (submitted, with 2024 before it) among five submitted gemeenten elsewhere,
     and a concept of Deventer; made in a transaction that is rolled back."""
     with engine.connect() as connection:
@@ -129,13 +132,13 @@ def reports(engine, questionnaire) -> Reports:
                 submitted(
                     session, code, YEAR, {q.id: Answer(level) for q in questionnaire.questions()}
                 )
-            concept = services.create_assessment(session, OTHER, YEAR)
+            concept = answering.start(session, SYSTEM, OTHER, YEAR)
             for q in questionnaire.questions()[:3]:
-                services.save_answer(session, concept.id, q.id, Answer("2"))
-            data = report_data.gather(session, own, 5)
+                answering.save_answer(session, SYSTEM, concept.id, q.id, Answer("2"))
+            data = reports.gather(session, officer(OWN), own.id, 5)
             return Reports(
                 dutch=render(data),
-                concept=render(report_data.gather(session, concept, 5)),
+                concept=render(reports.gather(session, officer(OTHER), concept.id, 5)),
                 data=data,
             )
         finally:
@@ -303,10 +306,10 @@ def test_trend_maps_questions_across_questionnaire_versions(session, questionnai
     answers = {q.id: Answer("2") for q in questionnaire.questions()}
     answers.update(A1=Answer("3"), A2=Answer("0"))
     submitted(session, OWN, YEAR - 1, answers)
-    services.store_questionnaire(session, newer)
-    item = services.create_assessment(session, OWN, YEAR)
-    assert services.questionnaire_of(item).versie == "2027.1"
-    [earlier] = report_data.earlier_years(session, item)
+    questionnaires.store(session, SYSTEM, newer)
+    item = answering.start(session, SYSTEM, OWN, YEAR)
+    assert item.questionnaire.versie == "2027.1"
+    [earlier] = results.results(session, officer(OWN), item.id, 5).trend
     levels = {q.question_id: q.level for q in earlier.scores.questions}
     assert (earlier.year, earlier.version, earlier.mapped) == (YEAR - 1, "2026.1", 53)
     assert (levels["A1"], levels["A2"]) == (0, 3)
@@ -383,7 +386,7 @@ def fake_renderer(monkeypatch) -> list[str]:
 
     def fake(html: str, fetcher: Any = None) -> bytes:
         rendered.append(html)
-        return b"%PDF-1.7 stand-in " + report_data.cache_key(html).encode()
+        return b"%PDF-1.7 stand-in " + reports.cache_key(html).encode()
 
     monkeypatch.setattr(report, "html_to_pdf", fake)
     return rendered
@@ -393,37 +396,39 @@ def cache_rows(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(ReportCache)) or 0
 
 
-def test_submitted_report_is_cached_by_content(factory, questionnaire, fake_renderer):
+def test_submitted_report_is_cached_by_content(factory, questionnaire, fake_renderer, memory):
     all_two = {q.id: Answer("2") for q in questionnaire.questions()}
+    reader = officer(OWN)
     with factory() as s, s.begin():
         own = submitted(s, OWN, YEAR, all_two)
-        first = report_data.report_file(s, own, 5)
+        first = reports.report_file(s, reader, own.id, 5, memory=memory)
         assert (first.cached, len(fake_renderer), cache_rows(s)) == (False, 1, 1)
         assert first.filename == "zelfscan-mensenhandel-zwolle-2025.pdf"
-    report_data.memory.clear()  # the next hit must come from the database
+    memory.clear()  # the next hit must come from the database
     with factory() as s, s.begin():
-        again = report_data.report_file(s, services.assessment(s, own.id), 5)
+        again = reports.report_file(s, reader, own.id, 5, memory=memory)
         assert (again.cached, again.pdf, len(fake_renderer)) == (True, first.pdf, 1)
     with factory() as s, s.begin():  # a new peer figure: another gemeente submits
         submitted(s, OTHER, YEAR, all_two)
     with factory() as s, s.begin():
-        changed = report_data.report_file(s, services.assessment(s, own.id), 5)
+        changed = reports.report_file(s, reader, own.id, 5, memory=memory)
         assert (changed.cached, len(fake_renderer)) == (False, 2)
         assert changed.pdf != first.pdf
         assert cache_rows(s) == 1  # the stale entry is gone
-        english = report_data.report_file(s, services.assessment(s, own.id), 5, "en")
+        english = reports.report_file(s, reader, own.id, 5, "en", memory=memory)
         assert (english.cached, len(fake_renderer), cache_rows(s)) == (False, 3, 2)
 
 
 def test_concept_report_is_cached_in_memory_only_until_an_answer_changes(
-    factory, questionnaire, fake_renderer
+    factory, questionnaire, fake_renderer, memory
 ):
     first_question = questionnaire.questions()[0].id
+    reader = officer(OWN)
     with factory() as s, s.begin():
-        item = services.create_assessment(s, OWN, YEAR)
-        services.save_answer(s, item.id, first_question, Answer("1"))
-        first = report_data.report_file(s, item, 5)
-        again = report_data.report_file(s, item, 5)
+        item = answering.start(s, SYSTEM, OWN, YEAR)
+        answering.save_answer(s, SYSTEM, item.id, first_question, Answer("1"))
+        first = reports.report_file(s, reader, item.id, 5, memory=memory)
+        again = reports.report_file(s, reader, item.id, 5, memory=memory)
         assert (first.cached, again.cached, len(fake_renderer), cache_rows(s)) == (
             False,
             True,
@@ -431,16 +436,28 @@ def test_concept_report_is_cached_in_memory_only_until_an_answer_changes(
             0,
         )
         assert first.filename == "zelfscan-mensenhandel-zwolle-2025-concept.pdf"
-        services.save_answer(s, item.id, first_question, Answer("2"))
-        changed = report_data.report_file(s, item, 5)
+        answering.save_answer(s, SYSTEM, item.id, first_question, Answer("2"))
+        changed = reports.report_file(s, reader, item.id, 5, memory=memory)
         assert (changed.cached, len(fake_renderer)) == (False, 2)
 
 
 def test_file_names_are_plain_ascii():
     def name(gemeente: str, submitted: bool = True) -> str:
-        municipality = report_data.Gemeente("GM0000", gemeente, "", None, None, None)
+        municipality = register.Gemeente(
+            code="GM0000",
+            name=gemeente,
+            province="",
+            population=None,
+            population_year=None,
+            size_class=None,
+            safety_region=None,
+            riec=None,
+            valid_from=date(2025, 1, 1),
+            valid_to=None,
+            successor_code=None,
+        )
         data = SimpleNamespace(gemeente=municipality, year=2026, submitted=submitted)
-        return report_data.filename(data)  # type: ignore[arg-type]
+        return reports.filename(data)  # type: ignore[arg-type]
 
     assert name("Súdwest-Fryslân") == "zelfscan-mensenhandel-sudwest-fryslan-2026.pdf"
     assert name("'s-Hertogenbosch") == "zelfscan-mensenhandel-s-hertogenbosch-2026.pdf"
@@ -452,7 +469,7 @@ def test_file_names_are_plain_ascii():
 
 def test_api_serves_the_pdf_with_a_file_name(client, tokens, factory, fake_renderer):
     with factory() as s, s.begin():
-        item_id = services.create_assessment(s, OWN, YEAR).id
+        item_id = answering.start(s, SYSTEM, OWN, YEAR).id
     url = f"/api/v1/zelfevaluaties/{item_id}/rapport"
     response = client.get(url, headers=bearer(tokens["medewerker"]))
     assert response.status_code == 200, response.text
@@ -482,9 +499,11 @@ def test_api_report_is_documented_as_pdf(client):
 def test_api_report_follows_the_users_language(client, tokens, factory, questionnaire):
     """A real render through the API, for an English-speaking officer."""
     with factory() as s, s.begin():
-        item = services.create_assessment(s, OWN, YEAR)
-        services.save_answer(s, item.id, questionnaire.questions()[0].id, Answer("onbekend"))
-        services.user_by_email(s, "m@zwolle.nl").language = "en"
+        item = answering.start(s, SYSTEM, OWN, YEAR)
+        answering.save_answer(
+            s, SYSTEM, item.id, questionnaire.questions()[0].id, Answer("onbekend")
+        )
+        accounts.user_row(s, SYSTEM, "m@zwolle.nl").language = "en"
         item_id = item.id
     response = client.get(
         f"/api/v1/zelfevaluaties/{item_id}/rapport", headers=bearer(tokens["medewerker"])
@@ -504,8 +523,8 @@ def test_results_page_links_to_the_pdf_download(client, factory, fake_renderer):
     from test_pages import login
 
     with factory() as s, s.begin():
-        services.add_user(s, "m@zwolle.nl", "medewerker", "wachtwoord-123", OWN)
-        item_id = services.create_assessment(s, OWN, YEAR).id
+        accounts.add_user(s, SYSTEM, "m@zwolle.nl", "medewerker", "wachtwoord-123", OWN)
+        item_id = answering.start(s, SYSTEM, OWN, YEAR).id
     assert login(client, "m@zwolle.nl").status_code == 303
     page = client.get(f"/zelfevaluaties/{item_id}/resultaten")
     assert f'href="/zelfevaluaties/{item_id}/rapport.pdf"' in page.text
@@ -528,7 +547,7 @@ def test_rendering_runs_off_the_event_loop(client, tokens, factory, monkeypatch)
 
     monkeypatch.setattr(report, "html_to_pdf", slow)
     with factory() as s, s.begin():
-        item_id = services.create_assessment(s, OWN, YEAR).id
+        item_id = answering.start(s, SYSTEM, OWN, YEAR).id
     results: dict[str, Any] = {}
 
     def download() -> None:
@@ -570,14 +589,12 @@ def cli_home(tmp_path_factory, questionnaire) -> Path:
     engine = make_engine(f"sqlite:///{home / 'data' / 'assess.db'}")
     upgrade(engine)
     with transaction(session_factory(engine)) as s:
-        from datetime import date
-
-        services.load_register(s, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
-        services.store_questionnaire(s, questionnaire)
+        register.load(s, SYSTEM, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
+        questionnaires.store(s, SYSTEM, questionnaire)
         few = {q.id: Answer("2") for q in questionnaire.questions()}
         submitted(s, OWN, YEAR, few)
         submitted(s, OTHER, YEAR, few)
-        services.create_assessment(s, "GM0363", YEAR)  # Amsterdam: a concept, not in --all
+        answering.start(s, SYSTEM, "GM0363", YEAR)  # Amsterdam: a concept, not in --all
     engine.dispose()
     return home
 

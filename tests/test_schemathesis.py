@@ -29,12 +29,16 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from assess import services
+from assess import security
 from assess.app import create_app
 from assess.config import Settings
 from assess.framework.answers import Answer
+from assess.services import accounts, answering
+from assess.services import tokens as token_service
 
-from conftest import OTHER, OWN, bearer
+from conftest import OTHER, OWN, SYSTEM, bearer
+
+pytestmark = pytest.mark.slow
 
 DOCUMENT = "/api/v1/openapi.json"
 MAX_EXAMPLES = 20
@@ -72,17 +76,18 @@ def officer_token(factory) -> str:
     of a small operation (the `tokens` fixture hashes four).
     """
     with pytest.MonkeyPatch.context() as patch, factory() as s, s.begin():
-        patch.setattr(services, "hash_password", lambda password: "niet-gebruikt")
-        user = services.add_user(s, "schemathesis@zwolle.nl", "medewerker", "wachtwoord-123", OWN)
-        return services.create_token(s, user)
+        patch.setattr(security, "hash_password", lambda password: "niet-gebruikt")
+        email = "schemathesis@zwolle.nl"
+        accounts.add_user(s, SYSTEM, email, "medewerker", "wachtwoord-123", OWN)
+        return token_service.create(s, SYSTEM, owner_email=email)
 
 
 @pytest.fixture
 def concept(factory, questionnaire) -> str:
     """A concept zelfevaluatie of OWN with one answer, so 412 has a huidigAntwoord."""
     with factory() as s, s.begin():
-        item = services.create_assessment(s, OWN, 2026)
-        services.save_answer(s, item.id, questionnaire.questions()[0].id, Answer("2"))
+        item = answering.start(s, SYSTEM, OWN, 2026)
+        answering.save_answer(s, SYSTEM, item.id, questionnaire.questions()[0].id, Answer("2"))
         return str(item.id)
 
 

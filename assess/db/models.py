@@ -24,6 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from assess.access import Sharing
+from assess.framework.vocabulary import Status
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -129,8 +132,8 @@ class Assessment(Base):
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipalities.code"), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"))
-    status: Mapped[str] = mapped_column(String(20), default="concept")
-    sharing: Mapped[str] = mapped_column(String(20), default="geanonimiseerd")
+    status: Mapped[str] = mapped_column(String(20), default=Status.CONCEPT.value)
+    sharing: Mapped[str] = mapped_column(String(20), default=Sharing.ANONYMISED.value)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

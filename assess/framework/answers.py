@@ -7,11 +7,12 @@ from collections.abc import Callable
 import msgspec
 
 from assess.framework.messages import untranslated
-from assess.framework.schema import LEVELS, Question
+from assess.framework.schema import Question
+from assess.framework.vocabulary import AnswerCode
 
-NOT_APPLICABLE = "nvt"
-UNKNOWN = "onbekend"
-ANSWER_CODES = (*(str(level) for level in LEVELS), NOT_APPLICABLE, UNKNOWN)
+NOT_APPLICABLE = AnswerCode.NOT_APPLICABLE
+UNKNOWN = AnswerCode.UNKNOWN
+ANSWER_CODES = tuple(code.value for code in AnswerCode)
 MAX_EXPLANATION = 4000
 MAX_EVIDENCE = 1000
 

@@ -6,43 +6,24 @@ otherwise only its size is given, with the reason, so no single municipality is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from statistics import median, quantiles
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import msgspec
 
 from assess.framework.messages import untranslated
-
-ScoreKey = tuple[
-    str, str
-]  # (scope, key): ("totaal", "totaal"), ("domein", "A"), ("pijler", "zorg")
-
-
-class Statistics(msgspec.Struct, frozen=True):
-    n: int
-    median: float
-    q1: float
-    q3: float
+from assess.framework.statistics import Figure, ScoreKey, per_key
 
 
 class GroupComparison(msgspec.Struct, frozen=True):
     n: int
     suppressed: bool
     reason: str | None
-    statistics: dict[ScoreKey, Statistics]
-
-
-def describe(values: list[float]) -> Statistics:
-    """Median and quartiles (inclusive method, as spreadsheets compute them)."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return Statistics(1, ordered[0], ordered[0], ordered[0])
-    q1, _, q3 = quantiles(ordered, n=4, method="inclusive")
-    return Statistics(len(ordered), median(ordered), q1, q3)
+    statistics: dict[ScoreKey, Figure]
 
 
 def compare(
-    member_scores: Mapping[object, Mapping[ScoreKey, float | None]],
+    member_scores: Mapping[Any, Mapping[ScoreKey, float | None]],
     min_group_size: int,
     group_label: str,
     _: Callable[[str], str] = untranslated,
@@ -63,17 +44,5 @@ def compare(
         n=n,
         suppressed=False,
         reason=None,
-        statistics=_per_key(member_scores.values(), min_group_size),
+        statistics=per_key(member_scores.values(), min_group_size),
     )
-
-
-def _per_key(
-    members: Iterable[Mapping[ScoreKey, float | None]], min_group_size: int
-) -> dict[ScoreKey, Statistics]:
-    values: dict[ScoreKey, list[float]] = {}
-    for scores in members:
-        for key, value in scores.items():
-            if value is not None:
-                values.setdefault(key, []).append(value)
-    # A key that too few members scored (e.g. all 'nvt') is suppressed on its own.
-    return {key: describe(v) for key, v in values.items() if len(v) >= min_group_size}

@@ -144,8 +144,8 @@ def _meaning_problems(q: Questionnaire, earlier: list[Questionnaire]) -> Iterato
             at = f"domeinen[{i}].vragen[{j}]"
             yield from _question_problems(domain, question, at, source_parts, action_lines)
             for ref in question.bronnen:
-                source, _, part = ref.partition("#")
-                covered.add((source, part))
+                source_id, _, part = ref.partition("#")
+                covered.add((source_id, part))
     for i, source in enumerate(q.bronnen):
         for part in source.onderdelen:
             if (source.id, part) not in covered:
@@ -277,10 +277,11 @@ def _with_line(problem: Problem, root: yaml.Node | None) -> Problem:
 
 def _child(node: yaml.Node, segment: str, by_index: bool) -> yaml.Node | None:
     if isinstance(node, yaml.SequenceNode) and by_index and segment.isdigit():
-        items = node.value
+        items: list[yaml.Node] = node.value
         return items[int(segment)] if int(segment) < len(items) else None
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if str(key.value) == segment:
-                return value
+                child: yaml.Node = value
+                return child
     return None

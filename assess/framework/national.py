@@ -10,14 +10,12 @@ are suppressed too (secondary), until the suppressed groups together reach the m
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from statistics import median, quantiles
 
 import msgspec
 
-from assess.framework.benchmark import ScoreKey
+from assess.framework.statistics import Figure, ScoreKey, per_key
+from assess.framework.vocabulary import DIMENSIONS, Grouping
 
-DIMENSIONS = ("grootteklasse", "provincie", "riec", "veiligheidsregio")
-TARGET_SCORE = 100.0
 SMALL, COMPLEMENTARY = "klein", "aanvullend"
 
 
@@ -25,16 +23,8 @@ class Record(msgspec.Struct, frozen=True):
     """One submitted, shared assessment: its peer-group attributes and stored scores."""
 
     assessment_id: str
-    groups: dict[str, str | None]
+    groups: Mapping[str, str | None]
     scores: dict[ScoreKey, float | None]
-
-
-class Figure(msgspec.Struct, frozen=True):
-    n: int
-    median: float
-    q1: float
-    q3: float
-    at_target: float  # share of assessments whose score meets the target (100)
 
 
 class Cell(msgspec.Struct, frozen=True):
@@ -45,7 +35,7 @@ class Cell(msgspec.Struct, frozen=True):
 
 
 class Breakdown(msgspec.Struct, frozen=True):
-    dimension: str
+    dimension: Grouping
     cells: list[Cell]
 
 
@@ -55,36 +45,21 @@ class NationalPicture(msgspec.Struct, frozen=True):
     breakdowns: list[Breakdown]
 
 
-def figure(values: list[float]) -> Figure:
-    ordered = sorted(values)
-    if len(ordered) > 1:
-        q1, _, q3 = quantiles(ordered, n=4, method="inclusive")
-    else:
-        q1 = q3 = ordered[0]
-    at_target = sum(v >= TARGET_SCORE for v in ordered) / len(ordered)
-    return Figure(len(ordered), median(ordered), q1, q3, at_target)
-
-
 def cell(group: str, records: list[Record], min_group_size: int) -> Cell:
     if len(records) < min_group_size:
         return Cell(group, len(records), SMALL, {})
-    values: dict[ScoreKey, list[float]] = {}
-    for record in records:
-        for key, value in record.scores.items():
-            if value is not None:
-                values.setdefault(key, []).append(value)
-    figures = {k: figure(v) for k, v in values.items() if len(v) >= min_group_size}
+    figures = per_key((record.scores for record in records), min_group_size)
     return Cell(group, len(records), None, figures)
 
 
 def national_picture(
     records: Iterable[Record],
     min_group_size: int,
-    groups: Mapping[str, list[str]],
+    groups: Mapping[Grouping, list[str]],
 ) -> NationalPicture:
     """Aggregates for all, and per dimension for every known group (also empty ones)."""
     members = list(records)
-    total = cell("alle", members, min_group_size)
+    total = cell(Grouping.ALL, members, min_group_size)
     breakdowns = []
     for dimension in DIMENSIONS:
         cells = [
@@ -119,3 +94,21 @@ def level_distribution(
     for (question_id, code), count in counts.items():
         result.setdefault(question_id, {})[code] = count / n
     return result
+
+
+class NamedAssessment(msgspec.Struct, frozen=True):
+    """An assessment its gemeente shares by name (`benoemd`), with its total score."""
+
+    code: str
+    name: str
+    total: float | None
+
+
+class YearBenchmark(msgspec.Struct, frozen=True):
+    """Everything published about one year: the picture, answer shares, named assessments."""
+
+    year: int
+    municipalities: int  # gemeenten in the register (in the region, for a coordinator)
+    picture: NationalPicture
+    distribution: dict[str, dict[str, float]] | None  # question -> answer code -> share
+    named: list[NamedAssessment]

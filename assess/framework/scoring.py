@@ -85,12 +85,12 @@ def score_question(domain: str, question: Question, answer: Answer | None) -> Qu
 
 
 def group_score(key: str, members: list[QuestionScore]) -> GroupScore:
-    counted = [m for m in members if m.counts]
-    weight = sum(m.weight for m in counted)
+    counted = [(m.weight, m.score) for m in members if m.score is not None]
+    weight = sum(w for w, _ in counted)
     answered = sum(m.status != Status.OPEN for m in members)
     return GroupScore(
         key=key,
-        score=sum(m.weight * m.score for m in counted) / weight if weight else None,  # type: ignore[operator]
+        score=sum(w * s for w, s in counted) / weight if weight else None,
         coverage=answered / len(members) if members else 0.0,
         total=len(members),
         answered=answered,

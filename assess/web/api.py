@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.datastructures import URL
-from litestar.params import FromPath, PathParameter, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
-from assess import services
+from assess.services import questionnaires, register
 from assess.web.deps import Db
 from assess.web.errors import problems
-from assess.web.schemas import (
+from assess.web.params import GemeenteCode, Page, PageSize, page_links
+from assess.web.schemas.register import (
     Gemeente,
     GemeentenPagina,
-    Links,
     Vragenlijst,
     VragenlijstSamenvatting,
 )
-
-GemeenteCode = Annotated[
-    str, PathParameter(pattern=r"^GM[0-9]{4}$", description="CBS-gemeentecode, zoals GM0193")
-]
-Page = Annotated[int, QueryParameter(ge=1, description="Paginanummer (vanaf 1)")]
-PageSize = Annotated[
-    int, QueryParameter(name="pageSize", ge=1, le=500, description="Aantal per pagina")
-]
-
-
-def page_links(request: Request, page: int, size: int, total: int) -> Links:
-    last = max((total + size - 1) // size, 1)
-
-    def link(n: int) -> str:
-        query = {**request.query_params.dict(), "page": [str(n)], "pageSize": [str(size)]}
-        params = "&".join(f"{k}={v}" for k, values in query.items() for v in values)
-        return str(URL.from_components(path=request.url.path, query=params))
-
-    return Links(
-        self=link(page),
-        first=link(1),
-        prev=link(page - 1) if page > 1 else None,
-        next=link(page + 1) if page < last else None,
-        last=link(last),
-    )
 
 
 class GemeentenController(Controller):
@@ -58,13 +32,13 @@ class GemeentenController(Controller):
     )
     def list_gemeenten(
         self,
-        request: Request,
+        request: Request[Any, Any, Any],
         db: Db,
         page: Page = 1,
         page_size: PageSize = 100,
         opgeheven: Annotated[bool, QueryParameter(description="Ook opgeheven gemeenten")] = False,
     ) -> GemeentenPagina:
-        found = services.municipalities(db, include_ended=opgeheven)
+        found = register.gemeenten(db, include_ended=opgeheven)
         start = (page - 1) * page_size
         return GemeentenPagina(
             gemeenten=[Gemeente.of(m) for m in found[start : start + page_size]],
@@ -83,7 +57,7 @@ class GemeentenController(Controller):
         description="Een gemeente met haar kenmerken; een opgeheven gemeente noemt haar opvolger.",
     )
     def get_gemeente(self, db: Db, gemeentecode: GemeenteCode) -> Gemeente:
-        return Gemeente.of(services.municipality(db, gemeentecode))
+        return Gemeente.of(register.gemeente(db, gemeentecode))
 
 
 class VragenlijstenController(Controller):
@@ -98,10 +72,7 @@ class VragenlijstenController(Controller):
         description="Elke geladen versie van elke vragenlijst.",
     )
     def list_vragenlijsten(self, db: Db) -> list[VragenlijstSamenvatting]:
-        return [
-            VragenlijstSamenvatting.of(services.definition_of(v))
-            for v in services.questionnaire_versions(db)
-        ]
+        return [VragenlijstSamenvatting.of(q) for q in questionnaires.stored(db)]
 
     @get(
         "/{vragenlijst_id:str}",
@@ -117,5 +88,4 @@ class VragenlijstenController(Controller):
         vragenlijst_id: FromPath[str],
         versie: Annotated[str | None, QueryParameter(description="Versie, zoals 2026.1")] = None,
     ) -> Vragenlijst:
-        version = services.questionnaire_version(db, vragenlijst_id, versie)
-        return Vragenlijst.of(services.definition_of(version))
+        return Vragenlijst.of(questionnaires.get(db, vragenlijst_id, versie))

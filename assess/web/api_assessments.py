@@ -10,27 +10,26 @@ from litestar.datastructures import ResponseHeader
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from assess import report_data, services
-from assess.access import Principal, Sharing
-from assess.web.api import GemeenteCode, Page, PageSize, page_links
-from assess.web.deps import Db, client_source
+from assess.framework.vocabulary import PeerGroup
+from assess.services import accounts, answering, assessments, comparison, reports
+from assess.services.assessments import AssessmentView
+from assess.web.deps import Db, min_group_size, viewer
+from assess.web.downloads import pdf_download
 from assess.web.errors import problems
-from assess.web.schemas import (
+from assess.web.params import GemeenteCode, Page, PageSize, page_links
+from assess.web.schemas.assessments import (
     Aangemaakt,
-    Analyse,
     AntwoordInvoer,
     DelingInvoer,
     IndienInvoer,
     NieuweZelfevaluatie,
-    PeerGroup,
-    Vergelijking,
     Zelfevaluatie,
     ZelfevaluatieSamenvatting,
     ZelfevaluatiesPagina,
-    analyse_of,
-    comparison_of,
 )
+from assess.web.schemas.results import Analyse, Vergelijking, analyse_of, comparison_of
 
+AnyRequest = Request[Any, Any, Any]
 AssessmentId = Annotated[UUID, PathParameter(description="Id van de zelfevaluatie")]
 QuestionId = Annotated[
     str, PathParameter(pattern=r"^[A-Z][0-9]{1,2}$", description="Vraag-id, zoals B2")
@@ -62,10 +61,6 @@ LOCATION = [
 WRITE_ERRORS = problems(400, 401, 403, 404, 409, 413)
 
 
-def principal(request: Request) -> Principal:
-    return request.user
-
-
 def etag(version: int) -> str:
     return f'"{version}"'
 
@@ -78,10 +73,8 @@ def expected_version(if_match: str | None) -> int | None:
     return int(value) if value.isdigit() else -1
 
 
-def full(item: Any) -> Response[Zelfevaluatie]:
-    return Response(
-        Zelfevaluatie.of(item, services.progress(item)), headers={"ETag": etag(item.version)}
-    )
+def full(item: AssessmentView) -> Response[Zelfevaluatie]:
+    return Response(Zelfevaluatie.of(item), headers={"ETag": etag(item.version)})
 
 
 class GemeenteZelfevaluatiesController(Controller):
@@ -100,15 +93,13 @@ class GemeenteZelfevaluatiesController(Controller):
     )
     def list_zelfevaluaties(
         self,
-        request: Request,
+        request: AnyRequest,
         db: Db,
         gemeentecode: GemeenteCode,
         page: Page = 1,
         page_size: PageSize = 100,
     ) -> ZelfevaluatiesPagina:
-        items, total = services.visible_assessments(
-            db, principal(request), gemeentecode, page, page_size
-        )
+        items, total = assessments.of_gemeente(db, viewer(request), gemeentecode, page, page_size)
         return ZelfevaluatiesPagina(
             zelfevaluaties=[ZelfevaluatieSamenvatting.of(item) for item in items],
             totaal=total,
@@ -129,14 +120,12 @@ class GemeenteZelfevaluatiesController(Controller):
     )
     def create_zelfevaluatie(
         self,
-        request: Request,
+        request: AnyRequest,
         db: Db,
         gemeentecode: GemeenteCode,
         data: JSONBody[NieuweZelfevaluatie],
     ) -> Response[Aangemaakt]:
-        item = services.start_assessment(
-            db, principal(request), gemeentecode, data.jaar, client_source(request)
-        )
+        item = answering.start(db, viewer(request), gemeentecode, data.jaar)
         body = Aangemaakt(item.id, item.municipality_code, item.year, item.status, item.version)
         return Response(
             body,
@@ -158,9 +147,9 @@ class ZelfevaluatieController(Controller):
         responses=READ_ERRORS,
     )
     def get_zelfevaluatie(
-        self, request: Request, db: Db, zelfevaluatie_id: AssessmentId
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId
     ) -> Response[Zelfevaluatie]:
-        return full(services.readable_assessment(db, principal(request), zelfevaluatie_id))
+        return full(assessments.get(db, viewer(request), zelfevaluatie_id))
 
     @put(
         "/antwoorden/{vraag_id:str}",
@@ -177,21 +166,19 @@ class ZelfevaluatieController(Controller):
     )
     def put_antwoord(
         self,
-        request: Request,
+        request: AnyRequest,
         db: Db,
         zelfevaluatie_id: AssessmentId,
         vraag_id: QuestionId,
         data: JSONBody[AntwoordInvoer],
         if_match: IfMatch = None,
     ) -> Response[Zelfevaluatie]:
-        who = principal(request)
-        services.writable_assessment(db, who, zelfevaluatie_id)
-        item = services.save_answer(
+        item = answering.save_answer(
             db,
+            viewer(request),
             zelfevaluatie_id,
             vraag_id,
             data.to_answer(),
-            services.Actor.of(who, client_source(request)),
             expected_version(if_match),
         )
         return full(item)
@@ -210,12 +197,13 @@ class ZelfevaluatieController(Controller):
         responses=WRITE_ERRORS,
     )
     def put_deling(
-        self, request: Request, db: Db, zelfevaluatie_id: AssessmentId, data: JSONBody[DelingInvoer]
+        self,
+        request: AnyRequest,
+        db: Db,
+        zelfevaluatie_id: AssessmentId,
+        data: JSONBody[DelingInvoer],
     ) -> Response[Zelfevaluatie]:
-        item = services.set_sharing(
-            db, principal(request), zelfevaluatie_id, Sharing(data.deling), client_source(request)
-        )
-        return full(item)
+        return full(answering.set_sharing(db, viewer(request), zelfevaluatie_id, data.deling))
 
     @post(
         "/indienen",
@@ -232,19 +220,13 @@ class ZelfevaluatieController(Controller):
     )
     def indienen(
         self,
-        request: Request,
+        request: AnyRequest,
         db: Db,
         zelfevaluatie_id: AssessmentId,
         data: JSONBody[IndienInvoer | None] = None,
     ) -> Response[Zelfevaluatie]:
-        who = principal(request)
-        if data is not None and data.deling is not None:
-            services.set_sharing(
-                db, who, zelfevaluatie_id, Sharing(data.deling), client_source(request)
-            )
-        services.writable_assessment(db, who, zelfevaluatie_id)
-        item = services.submit(db, zelfevaluatie_id, services.Actor.of(who, client_source(request)))
-        return full(item)
+        sharing = data.deling if data is not None else None
+        return full(answering.submit(db, viewer(request), zelfevaluatie_id, sharing))
 
     @get(
         "/analyse",
@@ -258,12 +240,8 @@ class ZelfevaluatieController(Controller):
         ),
         responses=READ_ERRORS,
     )
-    def get_analyse(self, request: Request, db: Db, zelfevaluatie_id: AssessmentId) -> Analyse:
-        item = services.readable_assessment(db, principal(request), zelfevaluatie_id)
-        answers = {row.question_id: row.code for row in item.answers}
-        return analyse_of(
-            item.id, services.questionnaire_of(item), services.analyse_assessment(item), answers
-        )
+    def get_analyse(self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId) -> Analyse:
+        return analyse_of(assessments.get(db, viewer(request), zelfevaluatie_id))
 
     @get(
         "/vergelijking",
@@ -279,15 +257,16 @@ class ZelfevaluatieController(Controller):
     )
     def get_vergelijking(
         self,
-        request: Request,
+        request: AnyRequest,
         db: Db,
         zelfevaluatie_id: AssessmentId,
-        groep: Annotated[PeerGroup, QueryParameter(description="Vergelijkingsgroep")] = "alle",
+        groep: Annotated[
+            PeerGroup, QueryParameter(description="Vergelijkingsgroep")
+        ] = PeerGroup.ALL,
     ) -> Vergelijking:
-        item = services.readable_assessment(db, principal(request), zelfevaluatie_id)
-        minimum = request.app.state.settings.min_group_size
-        peer = services.peer_comparison(db, item, groep, minimum)
-        return comparison_of(item.id, services.questionnaire_of(item), peer, minimum)
+        minimum = min_group_size(request)
+        peer = comparison.peer_comparison(db, viewer(request), zelfevaluatie_id, groep, minimum)
+        return comparison_of(peer, minimum)
 
     @get(
         "/rapport",
@@ -314,24 +293,15 @@ class ZelfevaluatieController(Controller):
         responses=READ_ERRORS,
     )
     def get_rapport(
-        self, request: Request, db: Db, zelfevaluatie_id: AssessmentId
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId
     ) -> Response[bytes]:
-        who = principal(request)
-        item = services.readable_assessment(db, who, zelfevaluatie_id)
-        language = services.user_of(db, who).language
-        minimum = request.app.state.settings.min_group_size
-        return pdf_download(
-            report_data.report_file(db, item, minimum, language, reader=principal(request))
+        who = viewer(request)
+        result = reports.report_file(
+            db,
+            who,
+            zelfevaluatie_id,
+            min_group_size(request),
+            accounts.account(db, who).language,
+            memory=request.app.state.report_memory,
         )
-
-
-def pdf_download(result: report_data.ReportFile) -> Response[bytes]:
-    """A PDF as a download with its file name; private, since it holds the answers."""
-    return Response(
-        result.pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{result.filename}"',
-            "Cache-Control": "private, no-cache",
-        },
-    )
+        return pdf_download(result)

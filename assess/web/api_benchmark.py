@@ -1,75 +1,29 @@
-"""The national benchmark API for VNG (analist and beheerder): aggregates and exports only."""
+"""The benchmark API for VNG (analist, beheerder) and regions (regio): aggregates only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import PathParameter, QueryParameter
-from sqlalchemy.orm import Session
 
-from assess import benchmarking, exports
-from assess.access import Role
-from assess.framework.national import Cell
-from assess.web.auth import roles
-from assess.web.deps import Db
+from assess.exports import ExportFormat
+from assess.framework.vocabulary import FIRST_YEAR, LAST_YEAR, Grouping
+from assess.services import benchmark
+from assess.web.auth import BENCHMARK_GUARD
+from assess.web.deps import Db, min_group_size, viewer
+from assess.web.downloads import file_download
 from assess.web.errors import problems
+from assess.web.schemas.benchmark import Benchmark
 
-Year = Annotated[int, PathParameter(ge=2018, le=2100, description="Peiljaar")]
-Dimension = Literal["alle", "grootteklasse", "provincie", "riec", "veiligheidsregio"]
-
-
-class Cijfer(msgspec.Struct, rename="camel"):
-    onderdeel: str
-    sleutel: str
-    n: int
-    mediaan: float
-    kwartiel1: float
-    kwartiel3: float
-    aandeel_op_doel: float
-
-
-class Groep(msgspec.Struct, rename="camel"):
-    groep: str
-    n: int
-    onderdrukt: str | None
-    cijfers: list[Cijfer]
-
-
-class Indeling(msgspec.Struct, rename="camel"):
-    indeling: str
-    groepen: list[Groep]
-
-
-class Benchmark(msgspec.Struct, rename="camel"):
-    jaar: int
-    minimale_groepsgrootte: int
-    gemeenten_in_register: int
-    totaal: Groep
-    indelingen: list[Indeling]
-
-
-def groep(cell: Cell) -> Groep:
-    figures = [
-        Cijfer(
-            scope,
-            key,
-            f.n,
-            round(f.median, 1),
-            round(f.q1, 1),
-            round(f.q3, 1),
-            round(f.at_target, 3),
-        )
-        for (scope, key), f in sorted(cell.figures.items())
-    ]
-    return Groep(cell.group, cell.n, cell.suppressed, figures)
+Year = Annotated[int, PathParameter(ge=FIRST_YEAR, le=LAST_YEAR, description="Peiljaar")]
+AnyRequest = Request[Any, Any, Any]
 
 
 class BenchmarkController(Controller):
     path = "/benchmarks/{jaar:int}"
     tags = ["Benchmark"]
-    guards = [roles(Role.ANALIST, Role.BEHEERDER, Role.REGIO)]
+    guards = [BENCHMARK_GUARD]
 
     @get(
         sync_to_thread=True,
@@ -85,26 +39,15 @@ class BenchmarkController(Controller):
     )
     def get_benchmark(
         self,
-        request: Request,
+        request: AnyRequest,
         db: Db,
         jaar: Year,
         groep_: Annotated[
-            Dimension | None, QueryParameter(name="groep", description="Alleen deze indeling")
+            Grouping | None, QueryParameter(name="groep", description="Alleen deze indeling")
         ] = None,
     ) -> Benchmark:
-        data = year_for(request, db, jaar)
-        picture = data.picture
-        return Benchmark(
-            jaar=jaar,
-            minimale_groepsgrootte=picture.min_group_size,
-            gemeenten_in_register=data.municipalities,
-            totaal=groep(picture.total),
-            indelingen=[
-                Indeling(b.dimension, [groep(c) for c in b.cells])
-                for b in picture.breakdowns
-                if groep_ in (None, "alle", b.dimension)
-            ],
-        )
+        data = benchmark.year_benchmark(db, viewer(request), jaar, min_group_size(request))
+        return Benchmark.of(data, groep_)
 
     @get(
         "/export",
@@ -116,27 +59,12 @@ class BenchmarkController(Controller):
     )
     def export(
         self,
-        request: Request,
+        request: AnyRequest,
         db: Db,
         jaar: Year,
         format_: Annotated[
-            Literal["csv", "xlsx", "json"],
-            QueryParameter(name="format", description="Bestandsformaat"),
-        ] = "csv",
+            ExportFormat, QueryParameter(name="format", description="Bestandsformaat")
+        ] = ExportFormat.CSV,
     ) -> Response[bytes]:
-        return download(year_for(request, db, jaar), format_)
-
-
-def year_for(request: Request, db: Session, year: int) -> benchmarking.YearBenchmark:
-    """The whole country, or for a regional coordinator only their region."""
-    region = request.user.region if request.user.role == Role.REGIO else None
-    return benchmarking.year_benchmark(db, year, request.app.state.settings.min_group_size, region)
-
-
-def download(data: benchmarking.YearBenchmark, fmt: str) -> Response[bytes]:
-    filename = f"benchmark-mensenhandel-{data.year}.{fmt}"
-    return Response(
-        exports.WRITERS[fmt](data),
-        media_type=exports.FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+        download = benchmark.export(db, viewer(request), jaar, min_group_size(request), format_)
+        return file_download(download)

@@ -20,6 +20,7 @@ from assess.i18n import N_
 from assess.web.viewer import login_url
 
 PROBLEM_JSON = "application/problem+json"
+AnyRequest = Request[Any, Any, Any]
 log = logging.getLogger(__name__)
 
 TITLES = {
@@ -74,7 +75,7 @@ def problems(*codes: int) -> dict[int, ResponseSpec]:
 
 def problem(
     status: int, detail: str, invalid: dict[str, str] | None = None, **extra: Any
-) -> Response:
+) -> Response[Any]:
     body = Problem(
         status=status,
         title=TITLES.get(status, "Fout"),
@@ -85,23 +86,23 @@ def problem(
     return Response(content=body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def _is_api(request: Request) -> bool:
+def _is_api(request: AnyRequest) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _respond(request: Request, status: int, detail: str, **kwargs: Any) -> Response:
+def _respond(request: AnyRequest, status: int, detail: str, **kwargs: Any) -> Response[Any]:
     if _is_api(request):
         return problem(status, detail, **kwargs)
     if status == 401:
-        return Redirect(login_url(request), status_code=303)  # type: ignore[return-value]
+        return Redirect(login_url(request), status_code=303)
     return Template(
         "error.html",
         context={"status": status, "title": TITLES.get(status, N_("Fout")), "detail": detail},
         status_code=status,
-    )  # type: ignore[return-value]
+    )
 
 
-def service_error(request: Request, exc: ServiceError) -> Response:
+def service_error(request: AnyRequest, exc: ServiceError) -> Response[Any]:
     extra: dict[str, Any] = {}
     if isinstance(exc, StaleVersion):
         extra["huidige_versie"] = exc.version
@@ -115,7 +116,7 @@ def service_error(request: Request, exc: ServiceError) -> Response:
     return _respond(request, exc.status, exc.detail, invalid=exc.invalid_params, **extra)
 
 
-def validation_error(request: Request, exc: ValidationException) -> Response:
+def validation_error(request: AnyRequest, exc: ValidationException) -> Response[Any]:
     invalid: dict[str, str] = {}
     for item in exc.extra or []:
         if isinstance(item, dict):
@@ -130,7 +131,7 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def http_error(request: Request, exc: HTTPException) -> Response:
+def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
     """Our own exceptions carry a Dutch detail; Litestar's carry the English status phrase."""
     status = exc.status_code
     own = exc.detail and exc.detail != HTTPStatus(status).phrase and status < 500
@@ -140,7 +141,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     return response
 
 
-def internal_error(request: Request, exc: Exception) -> Response:
+def internal_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, DETAILS[500])
 

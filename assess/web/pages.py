@@ -6,22 +6,23 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
-from assess import i18n, services
-from assess.access import Principal, Role
-from assess.errors import InvalidInput, NotFound
+from assess import i18n
+from assess.access import Principal
+from assess.db.session import transaction
+from assess.errors import InvalidInput
 from assess.i18n import _
-from assess.web.deps import Db, client_source
-from assess.web.viewer import SESSION_LANGUAGE, current_viewer, sign_in
+from assess.services import accounts, answering, assessments, questionnaires, tokens
+from assess.web.auth import PUBLIC_PAGE, SESSION_LANGUAGE, client_address
+from assess.web.deps import Db, viewer
+from assess.web.viewer import sign_in
 
-Viewer = NamedDependency[Principal]
 Form = URLEncodedBody[dict[str, Any]]
-SIGNED_IN = {"viewer": Provide(current_viewer, sync_to_thread=True)}
+AnyRequest = Request[Any, Any, Any]
 
 
 def page(template: str, status: int = 200, **context: Any) -> Template:
@@ -40,15 +41,11 @@ def safe_next(target: str) -> str:
 
 class PublicPages(Controller):
     include_in_schema = False
+    opt = PUBLIC_PAGE
 
     @get("/", sync_to_thread=True)
-    def home(self, request: Request, db: Db) -> Template:
-        try:
-            version = services.questionnaire_version(db, services.DEFAULT_QUESTIONNAIRE)
-            questionnaire = services.definition_of(version)
-        except NotFound:
-            questionnaire = None
-        return page("home.html", vragenlijst=questionnaire)
+    def home(self, db: Db) -> Template:
+        return page("home.html", vragenlijst=questionnaires.latest(db))
 
     @get("/toegankelijkheid", sync_to_thread=False)
     def accessibility(self) -> Template:
@@ -59,22 +56,24 @@ class PublicPages(Controller):
         return page("inloggen.html", volgende=safe_next(volgende), email="", fout=None)
 
     @post("/inloggen", sync_to_thread=True, status_code=HTTP_200_OK)
-    def login(self, request: Request, db: Db, data: Form) -> Template | Redirect:
+    def login(self, request: AnyRequest, data: Form) -> Template | Redirect:
+        """Its own unit of work: a failed sign-in is itself a fact to keep (the throttle)."""
         email, target = text(data, "email"), safe_next(text(data, "volgende"))
-        if services.login_blocked(db, email, client_source(request)):
-            message = _("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
-            return page("inloggen.html", 429, volgende=target, email=email, fout=message)
-        principal = services.authenticate(
-            db, email, text(data, "wachtwoord"), client_source(request)
-        )
-        if principal is None:
-            message = _("Deze combinatie van e-mailadres en wachtwoord kennen we niet.")
-            return page("inloggen.html", 400, volgende=target, email=email, fout=message)
-        sign_in(request, principal, services.user_of(db, principal).language)
+        source = client_address(request)
+        with transaction(request.app.state.session_factory) as session:
+            if accounts.login_blocked(session, email, source):
+                message = _("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
+                return page("inloggen.html", 429, volgende=target, email=email, fout=message)
+            principal = accounts.authenticate(session, email, text(data, "wachtwoord"), source)
+            if principal is None:
+                accounts.count_login_failure(session, email, source)
+                message = _("Deze combinatie van e-mailadres en wachtwoord kennen we niet.")
+                return page("inloggen.html", 400, volgende=target, email=email, fout=message)
+            sign_in(request, principal, accounts.account(session, principal).language)
         return Redirect(target, status_code=303)
 
     @post("/uitloggen", sync_to_thread=False, status_code=HTTP_200_OK)
-    def logout(self, request: Request) -> Redirect:
+    def logout(self, request: AnyRequest) -> Redirect:
         request.clear_session()
         return Redirect("/", status_code=303)
 
@@ -82,14 +81,12 @@ class PublicPages(Controller):
 class AccountPages(Controller):
     path = "/account"
     include_in_schema = False
-    dependencies = SIGNED_IN
 
-    def _render(self, db: Session, viewer: Principal, status: int = 200, **extra: Any) -> Template:
-        user = services.user_of(db, viewer)
+    def _render(self, db: Session, who: Principal, status: int = 200, **extra: Any) -> Template:
         context = {
-            "viewer": viewer,
-            "tokens": services.tokens_of(db, user),
-            "taal": user.language,
+            "viewer": who,
+            "tokens": tokens.of_user(db, who),
+            "taal": accounts.account(db, who).language,
             "talen": i18n.LANGUAGES,
             "fouten": {},
             "nieuw_token": None,
@@ -98,96 +95,69 @@ class AccountPages(Controller):
         return page("account.html", status, **{**context, **extra})
 
     @get(sync_to_thread=True)
-    def account(self, db: Db, viewer: Viewer) -> Template:
-        return self._render(db, viewer)
+    def account(self, request: AnyRequest, db: Db) -> Template:
+        return self._render(db, viewer(request))
 
     @post("/wachtwoord", sync_to_thread=True, status_code=HTTP_200_OK)
-    def change_password(self, request: Request, db: Db, viewer: Viewer, data: Form) -> Template:
+    def change_password(self, request: AnyRequest, db: Db, data: Form) -> Template:
+        who = viewer(request)
         try:
-            services.change_password(
-                db,
-                viewer,
-                text(data, "huidig"),
-                text(data, "nieuw"),
-                text(data, "herhaling"),
-                client_source(request),
+            accounts.change_password(
+                db, who, text(data, "huidig"), text(data, "nieuw"), text(data, "herhaling")
             )
         except InvalidInput as exc:
-            return self._render(db, viewer, 400, fouten=exc.invalid_params)
-        return self._render(db, viewer, melding=_("Uw wachtwoord is gewijzigd."))
+            return self._render(db, who, 400, fouten=exc.invalid_params)
+        return self._render(db, who, melding=_("Uw wachtwoord is gewijzigd."))
 
     @post("/tokens", sync_to_thread=True, status_code=HTTP_200_OK)
-    def create_token(self, request: Request, db: Db, viewer: Viewer, data: Form) -> Template:
-        name = text(data, "naam")[:100]
-        expires = text(data, "verloopt")
+    def create_token(self, request: AnyRequest, db: Db, data: Form) -> Template:
+        who, name, expires = viewer(request), text(data, "naam")[:100], text(data, "verloopt")
         try:
             expires_at = datetime.fromisoformat(expires).replace(tzinfo=UTC) if expires else None
+            token = tokens.create(db, who, name, expires_at)
         except ValueError:
-            expires_at = None
-        if expires and (expires_at is None or expires_at <= datetime.now(UTC)):
             fout = _("Kies een vervaldatum in de toekomst, of laat het veld leeg.")
-            return self._render(db, viewer, 400, fouten={"verloopt": fout}, naam=name)
-        token = services.create_token(
-            db,
-            services.user_of(db, viewer),
-            name,
-            expires_at,
-            services.Actor.of(viewer, client_source(request)),
-        )
-        return self._render(db, viewer, nieuw_token=token)
+            return self._render(db, who, 400, fouten={"verloopt": fout}, naam=name)
+        except InvalidInput as exc:
+            return self._render(db, who, 400, fouten=exc.invalid_params, naam=name)
+        return self._render(db, who, nieuw_token=token)
 
     @post("/tokens/{token_id:int}/intrekken", sync_to_thread=True, status_code=HTTP_200_OK)
     def revoke_token(
-        self,
-        request: Request,
-        db: Db,
-        viewer: Viewer,
-        token_id: Annotated[int, PathParameter()],
+        self, request: AnyRequest, db: Db, token_id: Annotated[int, PathParameter()]
     ) -> Template:
-        services.revoke_token(
-            db,
-            services.user_of(db, viewer),
-            token_id,
-            services.Actor.of(viewer, client_source(request)),
-        )
-        return self._render(db, viewer, melding=_("Het token is ingetrokken."))
+        who = viewer(request)
+        tokens.revoke(db, who, token_id)
+        return self._render(db, who, melding=_("Het token is ingetrokken."))
 
     @post("/taal", sync_to_thread=True, status_code=HTTP_200_OK)
-    def set_language(self, request: Request, db: Db, viewer: Viewer, data: Form) -> Redirect:
+    def set_language(self, request: AnyRequest, db: Db, data: Form) -> Redirect:
         language = text(data, "taal")
-        services.set_language(db, viewer, language)
+        accounts.set_language(db, viewer(request), language)
         request.session[SESSION_LANGUAGE] = language
         return Redirect("/account", status_code=303)
 
 
 class StartPage(Controller):
     include_in_schema = False
-    dependencies = SIGNED_IN
 
     @get("/start", sync_to_thread=True)
-    def start(self, db: Db, viewer: Viewer) -> Template:
-        if viewer.role != Role.MEDEWERKER or viewer.municipality_code is None:
-            return page("start_vng.html", viewer=viewer)
-        gemeente = services.municipality(db, viewer.municipality_code)
-        items, _total = services.visible_assessments(db, viewer, gemeente.code, 1, 50)
-        rows = [(item, services.progress(item)) for item in items]
-        this_year = datetime.now(UTC).year
+    def start(self, request: AnyRequest, db: Db) -> Template:
+        who = viewer(request)
+        found = assessments.overview(db, who)
+        if found is None:
+            return page("start_vng.html", viewer=who)
         return page(
             "start.html",
-            viewer=viewer,
-            gemeente=gemeente,
-            rijen=rows,
-            dit_jaar=this_year,
-            kan_starten=all(item.year != this_year for item in items),
+            viewer=who,
+            gemeente=found.gemeente,
+            rijen=[(item, item.progress()) for item in found.assessments],
+            dit_jaar=found.this_year,
+            kan_starten=found.can_start,
         )
 
     @post("/zelfevaluaties", sync_to_thread=True, status_code=HTTP_200_OK)
-    def start_assessment(self, request: Request, db: Db, viewer: Viewer) -> Redirect:
-        item = services.start_assessment(
-            db,
-            viewer,
-            viewer.municipality_code or "",
-            datetime.now(UTC).year,
-            client_source(request),
-        )
+    def start_assessment(self, request: AnyRequest, db: Db) -> Redirect:
+        who = viewer(request)
+        item = answering.start(db, who, who.municipality_code or "", datetime.now(UTC).year)
         return Redirect(f"/zelfevaluaties/{item.id}/domein/A", status_code=303)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -19,12 +20,14 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from assess import report, report_data, services
-from assess.access import SUBMITTED
+from assess import report
+from assess.access import Principal, system
 from assess.db.models import Assessment, Municipality
 from assess.db.session import make_engine, session_factory, transaction
-from assess.errors import NotFound
+from assess.framework.vocabulary import Status
 from assess.i18n import _
+from assess.services import reports
+from assess.services.guards import require_administrator
 
 
 @dataclass(frozen=True)
@@ -46,35 +49,30 @@ class Outcome:
         return self.error is None
 
 
-def submitted_tasks(session: Session, year: int) -> list[Task]:
-    """Every submitted assessment of the year, by gemeente name."""
+def submitted_tasks(session: Session, who: Principal, year: int) -> list[Task]:
+    """Every submitted assessment of the year, by gemeente name (for the command line)."""
+    require_administrator(who, _("Alleen een beheerder maakt alle rapporten van een jaar."))
     rows = session.execute(
         select(Assessment.id, Assessment.municipality_code, Municipality.name)
         .join(Municipality, Municipality.code == Assessment.municipality_code)
-        .where(Assessment.year == year, Assessment.status == SUBMITTED)
+        .where(Assessment.year == year, Assessment.status == Status.SUBMITTED)
         .order_by(Municipality.name)
     )
     return [Task(str(id_), code, name) for id_, code, name in rows]
 
 
-def assessment_of_year(session: Session, municipality_code: str, year: int) -> Assessment:
-    """The gemeente's assessment of that year, in any status."""
-    gemeente = services.municipality(session, municipality_code.upper())
-    item = session.scalar(select(Assessment).filter_by(municipality_code=gemeente.code, year=year))
-    if item is None:
-        raise NotFound(
-            _("Gemeente {naam} heeft geen zelfevaluatie voor {jaar}.").format(
-                naam=gemeente.name, jaar=year
-            )
-        )
-    return item
-
-
 def write_report(
-    session: Session, item: Assessment, min_group_size: int, target: Path, language: str = "nl"
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    min_group_size: int,
+    target: Path,
+    language: str = "nl",
 ) -> Path:
     """Render one report (always fresh, no cache) and write it; `target` may be a directory."""
-    result = report_data.report_file(session, item, min_group_size, language, use_cache=False)
+    result = reports.report_file(
+        session, who, assessment_id, min_group_size, language, use_cache=False
+    )
     path = target / result.filename if target.is_dir() else target
     path.write_bytes(result.pdf)
     return path
@@ -96,11 +94,10 @@ def _render(task: Task, directory: str) -> Outcome:
     try:
         engine = _worker["engine"]
         assert isinstance(engine, Engine)
+        minimum = _worker["min_group_size"]
+        assert isinstance(minimum, int)
         with transaction(session_factory(engine)) as session:
-            item = services.assessment(session, task.assessment_id)
-            minimum = _worker["min_group_size"]
-            assert isinstance(minimum, int)
-            path = write_report(session, item, minimum, Path(directory))
+            path = write_report(session, system(), task.assessment_id, minimum, Path(directory))
     except Exception as exc:  # reported per task; the other reports go on
         return Outcome(task, error=f"{type(exc).__name__}: {exc}")
     return Outcome(task, path=str(path), seconds=time.perf_counter() - started)
@@ -114,7 +111,7 @@ def _context() -> multiprocessing.context.BaseContext:
     imported, instead of copying the parent (with its database connections)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["assess.report_batch", "weasyprint"])
+        context.set_forkserver_preload(["assess.services.report_batch", "weasyprint"])
         return context
     return multiprocessing.get_context("spawn")
 

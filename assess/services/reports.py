@@ -1,12 +1,12 @@
-"""The council report as a use case: gather its content from a session, render, cache.
+"""The council report as a use case: gather its content, render it, cache the PDF.
 
-`gather` collects everything the report shows into plain values (no ORM objects), so the
-HTML and PDF can be made outside the session: the analysis, all four peer comparisons,
-earlier years scored on this year's questionnaire (questions mapped across versions), and
-every answer for the appendix. `report_file` renders it and, for a submitted assessment,
-keeps the PDF in the database cache keyed by `cache_key`: a digest of the rendered HTML and
-of the report assets, so a changed answer, a new peer figure, another language or a new
-template gives a new key and a repeat download of the same content is served from the cache.
+`gather` takes the results exactly as the results page shows them to the same principal
+(`results.results`), in plain values, so the HTML and PDF are made outside the session.
+`report_file` renders it and, for a submitted assessment, keeps the PDF in the database
+cache keyed by `cache_key`: a digest of the rendered HTML and of the report assets, so a
+changed answer, a new peer figure, another language or a new template gives a new key and a
+repeat download of the same content is served from the cache. A web process also keeps the
+latest PDFs in memory (`MemoryCache`, owned by the app); the command line renders afresh.
 """
 
 from __future__ import annotations
@@ -26,15 +26,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assess import benchmarking, i18n, report, services
-from assess.access import SUBMITTED, Principal, can_read
+from assess import i18n, report
+from assess.access import Principal
 from assess.db.models import Assessment, ReportCache
-from assess.framework import answers as rules
+from assess.errors import NotFound
 from assess.framework.gaps import Gap, GapAnalysis
-from assess.framework.loader import previous_question_ids
 from assess.framework.schema import Question, Questionnaire
-from assess.framework.scoring import GroupScore, Scores, score
-from assess.i18n import N_
+from assess.framework.scoring import GroupScore, Scores
+from assess.framework.vocabulary import Status
+from assess.i18n import N_, _
+from assess.services import benchmark, questionnaires, register
+from assess.services.assessments import AnswerView, readable_row
+from assess.services.comparison import PeerComparison
+from assess.services.results import TrendYear, results
 
 TOP_ACTIONS = 5
 # Bands of the total score (0-100 against the basis level) named on the summary page.
@@ -47,32 +51,6 @@ LEVEL_BANDS = (
 
 
 @dataclass(frozen=True)
-class Gemeente:
-    code: str
-    name: str
-    province: str
-    riec: str | None
-    size_class: str | None
-    population: int | None
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    answer: rules.Answer
-    prefilled: bool
-
-
-@dataclass(frozen=True)
-class TrendYear:
-    """An earlier submitted assessment, scored on this year's questionnaire."""
-
-    year: int
-    version: str
-    scores: Scores
-    mapped: int  # questions of this year's questionnaire with an answer from that year
-
-
-@dataclass(frozen=True)
 class ReportData:
     assessment_id: str
     year: int
@@ -80,17 +58,17 @@ class ReportData:
     synthetic: bool
     date: date
     language: str
-    gemeente: Gemeente
+    gemeente: register.Gemeente
     questionnaire: Questionnaire
     analysis: GapAnalysis
-    comparisons: list[services.PeerComparison]
+    comparisons: list[PeerComparison]
     min_group_size: int
     trend: list[TrendYear]
-    answers: dict[str, AnswerRow]
+    answers: dict[str, AnswerView]
 
     @property
     def submitted(self) -> bool:
-        return self.status == SUBMITTED
+        return self.status == Status.SUBMITTED
 
     @property
     def version(self) -> str:
@@ -149,29 +127,22 @@ class ReportData:
         assert found is not None
         return found
 
-    def peer(self, group: str) -> services.PeerComparison | None:
+    def peer(self, group: str) -> PeerComparison | None:
         return next((c for c in self.comparisons if c.group == group), None)
 
 
 def gather(
     session: Session,
-    item: Assessment,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
     min_group_size: int,
     language: str = i18n.DEFAULT,
-    reader: Principal | None = None,
 ) -> ReportData:
-    """Everything the report shows, as plain values, in the given language.
-
-    With a `reader`, earlier years appear only when the reader may read them (VNG sees only
-    the years a gemeente shared by name); without one (the CLI), all of them.
-    """
+    """Everything the report shows to this principal, as plain values, in the language."""
     with i18n.language(language):
-        municipality = services.municipality(session, item.municipality_code)
-        comparisons = [
-            services.peer_comparison(session, item, group, min_group_size)
-            for group in services.PEER_GROUP_ORDER
-        ]
-        when = item.submitted_at if item.status == SUBMITTED and item.submitted_at else None
+        found = results(session, who, assessment_id, min_group_size)
+        item = found.item
+        when = item.submitted_at if item.submitted and item.submitted_at else None
         return ReportData(
             assessment_id=str(item.id),
             year=item.year,
@@ -179,61 +150,14 @@ def gather(
             synthetic=item.synthetic,
             date=(when or item.updated_at).date(),
             language=i18n.current_language(),
-            gemeente=Gemeente(
-                code=municipality.code,
-                name=municipality.name,
-                province=municipality.province,
-                riec=municipality.riec,
-                size_class=municipality.size_class,
-                population=municipality.population,
-            ),
-            questionnaire=services.questionnaire_of(item),
-            analysis=services.analyse_assessment(item),
-            comparisons=comparisons,
+            gemeente=found.gemeente,
+            questionnaire=item.questionnaire,
+            analysis=found.analysis,
+            comparisons=found.comparisons,
             min_group_size=min_group_size,
-            trend=earlier_years(session, item, reader),
-            answers={
-                row.question_id: AnswerRow(services.answer_value(row), row.prefilled)
-                for row in item.answers
-            },
+            trend=found.trend,
+            answers=item.answers,
         )
-
-
-def earlier_years(
-    session: Session, item: Assessment, reader: Principal | None = None
-) -> list[TrendYear]:
-    """The gemeente's earlier submitted assessments, oldest first, each scored on this
-    assessment's questionnaire: answers follow their question across versions
-    (`vorige_versie.koppeling`), and questions new since then stay open for that year."""
-    current = services.questionnaire_of(item)
-    earlier = session.scalars(
-        select(Assessment)
-        .filter_by(municipality_code=item.municipality_code, status=SUBMITTED)
-        .where(Assessment.year < item.year)
-        .order_by(Assessment.year)
-    ).all()
-    riec = services.municipality(session, item.municipality_code).riec
-    if reader is not None:
-        earlier = [
-            old
-            for old in earlier
-            if can_read(reader, old.municipality_code, riec, old.status, old.sharing)
-        ]
-    years = []
-    for old in earlier:
-        old_questionnaire = services.questionnaire_of(old)
-        if old.questionnaire_version_id == item.questionnaire_version_id:
-            mapping = {q.id: q.id for q in current.questions()}
-        else:
-            mapping = previous_question_ids(current, old_questionnaire)
-        old_answers = services.answers_of(old)
-        mapped = {
-            new: old_answers[old_id] for new, old_id in mapping.items() if old_id in old_answers
-        }
-        years.append(
-            TrendYear(old.year, old_questionnaire.versie, score(current, mapped), len(mapped))
-        )
-    return years
 
 
 def context(data: ReportData) -> dict[str, Any]:
@@ -299,44 +223,43 @@ class MemoryCache:
             self._items.clear()
 
 
-memory = MemoryCache()
-
-
 def report_file(
     session: Session,
-    item: Assessment,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
     min_group_size: int,
     language: str = i18n.DEFAULT,
     *,
+    memory: MemoryCache | None = None,
     use_cache: bool = True,
-    reader: Principal | None = None,
 ) -> ReportFile:
     """The PDF report of an assessment, served from a cache when its content is unchanged.
 
     A submitted assessment's PDF is kept in the database (shared by all processes; the
-    caller's transaction commits it), every PDF briefly in this process's memory.
+    caller's transaction commits it), and every PDF briefly in `memory` when given.
     """
-    data = gather(session, item, min_group_size, language, reader)
+    data = gather(session, who, assessment_id, min_group_size, language)
     html = render_html(data)
     name = filename(data)
     if not use_cache:
         return ReportFile(name, report.html_to_pdf(html), cached=False)
     key = cache_key(html)
-    pdf = memory.get(key)
+    pdf = memory.get(key) if memory else None
     if pdf is None and data.submitted:
         pdf = session.scalar(select(ReportCache.pdf).where(ReportCache.key == key))
-        if pdf is not None:
-            memory.put(key, pdf)
     if pdf is not None:
+        if memory:
+            memory.put(key, pdf)
         return ReportFile(name, pdf, cached=True)
     pdf = report.html_to_pdf(html)
     if data.submitted:
-        store(session, key, item.id, data.language, pdf)
-    memory.put(key, pdf)
+        _store(session, key, uuid.UUID(data.assessment_id), data.language, pdf)
+    if memory:
+        memory.put(key, pdf)
     return ReportFile(name, pdf, cached=False)
 
 
-def store(session: Session, key: str, assessment_id: uuid.UUID, language: str, pdf: bytes) -> None:
+def _store(session: Session, key: str, assessment_id: uuid.UUID, language: str, pdf: bytes) -> None:
     """Keep this PDF as the one entry for the assessment and language. Another process that
     stored the same key first wins; that is harmless, the content is the same."""
     session.execute(
@@ -355,14 +278,29 @@ def store(session: Session, key: str, assessment_id: uuid.UUID, language: str, p
         pass
 
 
-def national_pdf(session: Session, year: int, min_group_size: int) -> bytes:
+def assessment_of_year(session: Session, who: Principal, code: str, year: int) -> uuid.UUID:
+    """The id of a gemeente's assessment of a year that the principal may read."""
+    gemeente = register.gemeente(session, code.upper())
+    found = session.scalar(
+        select(Assessment.id).filter_by(municipality_code=gemeente.code, year=year)
+    )
+    if found is None:
+        raise NotFound(
+            _("Gemeente {naam} heeft geen zelfevaluatie voor {jaar}.").format(
+                naam=gemeente.name, jaar=year
+            )
+        )
+    return readable_row(session, who, found).id
+
+
+def national_pdf(session: Session, who: Principal, year: int, min_group_size: int) -> bytes:
     """The national benchmark of a year as PDF (aggregates only, with their suppression)."""
-    data = benchmarking.year_benchmark(session, year, min_group_size)
-    years = [y for y in benchmarking.benchmark_years(session) if y <= year]
+    data = benchmark.year_benchmark(session, who, year, min_group_size)
+    years = [y for y in benchmark.years(session, who) if y <= year]
     context = {
         "b": data,
-        "trend": benchmarking.trend(session, years, min_group_size),
-        "domeintitels": benchmarking.domain_titles(session),
+        "trend": benchmark.trend(session, who, years, min_group_size),
+        "domeintitels": questionnaires.domain_titles(session),
         "language": i18n.DEFAULT,
         "today": date.today().isoformat(),
     }

@@ -17,15 +17,19 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from assess import services
+from assess.access import Principal, Role, Sharing
 from assess.db.models import Answer, Assessment, AssessmentScore, Municipality, User
 from assess.framework import answers as rules
 from assess.framework.loader import parse_questionnaire
 from assess.framework.schema import Plateau, Question, Questionnaire
 from assess.framework.scoring import score, scored_groups
+from assess.framework.vocabulary import Status
+from assess.i18n import _
 from assess.municipalities import REGISTER_2025, SIZE_CLASSES, parse_register
+from assess.services import accounts, audit, questionnaires, register
+from assess.services.guards import require_administrator
 
-QUESTIONNAIRES = Path(__file__).parent.parent / "questionnaires"
+QUESTIONNAIRES = Path(__file__).parents[2] / "questionnaires"  # shipped beside assess/
 DEMO_MUNICIPALITY = "GM0193"  # Zwolle: every peer group of it has enough members
 NOT_APPLICABLE_NOTE = "Demodata: in deze (fictieve) situatie niet van toepassing."
 PARTICIPATION = 0.9
@@ -37,15 +41,15 @@ BASE_LEVEL = dict(
 @dataclass(frozen=True)
 class DemoUser:
     email: str
-    role: str
+    role: Role
     password: str
     municipality: str | None = None
 
 
 DEMO_USERS = (
-    DemoUser("medewerker@demo.zelfscan.nl", "medewerker", "demo-medewerker", DEMO_MUNICIPALITY),
-    DemoUser("analist@demo.zelfscan.nl", "analist", "demo-analist-vng"),
-    DemoUser("beheerder@demo.zelfscan.nl", "beheerder", "demo-beheerder"),
+    DemoUser("medewerker@demo.zelfscan.nl", Role.MEDEWERKER, "demo-medewerker", DEMO_MUNICIPALITY),
+    DemoUser("analist@demo.zelfscan.nl", Role.ANALIST, "demo-analist-vng"),
+    DemoUser("beheerder@demo.zelfscan.nl", Role.BEHEERDER, "demo-beheerder"),
 )
 
 
@@ -53,34 +57,41 @@ def questionnaire_files() -> list[Path]:
     return sorted(QUESTIONNAIRES.glob("*.yaml"))
 
 
-def prepare(session: Session, this_year: int) -> int:
+def prepare(session: Session, who: Principal, this_year: int) -> int:
     """Load everything the demo needs, once; returns the number of assessments generated."""
+    require_administrator(who, _("Alleen een beheerder zet de demo op."))
     if session.scalar(select(Municipality.code).limit(1)) is None:
         rows = parse_register(REGISTER_2025.read_text(encoding="utf-8"))
-        services.load_register(session, rows, date(2025, 1, 1))
+        register.load(session, who, rows, date(2025, 1, 1))
     known: list[Questionnaire] = []
     for path in questionnaire_files():
         questionnaire = parse_questionnaire(path.read_text(encoding="utf-8"), known)
-        services.store_questionnaire(session, questionnaire)
+        questionnaires.store(session, who, questionnaire)
         known.append(questionnaire)
     for user in DEMO_USERS:
         if session.scalar(select(User.id).filter_by(email=user.email)) is None:
-            services.add_user(session, user.email, user.role, user.password, user.municipality)
+            accounts.add_user(session, who, user.email, user.role, user.password, user.municipality)
     if session.scalar(select(Assessment.id).filter_by(synthetic=True).limit(1)) is not None:
         return 0
-    return generate(session, range(this_year - 2, this_year + 1))
+    return generate(session, who, range(this_year - 2, this_year + 1))
 
 
 def generate(
-    session: Session, years: range, seed: int = 2026, participation: float = PARTICIPATION
+    session: Session,
+    who: Principal,
+    years: range,
+    seed: int = 2026,
+    participation: float = PARTICIPATION,
 ) -> int:
-    version = services.questionnaire_version(session, services.DEFAULT_QUESTIONNAIRE)
-    questionnaire = services.definition_of(version)
+    """Synthetic submitted assessments for every gemeente and year, inserted in bulk."""
+    require_administrator(who, _("Alleen een beheerder maakt demodata."))
+    version = questionnaires.version_row(session)
+    questionnaire = questionnaires.definition_of(version)
     difficulty = _difficulties(questionnaire, random.Random(seed))
     assessments: list[dict[str, object]] = []
     answers: list[dict[str, Any]] = []
     scores: list[dict[str, Any]] = []
-    for gemeente in services.municipalities(session):
+    for gemeente in register.gemeenten(session):
         rng = random.Random(f"{seed}-{gemeente.code}")
         effect = rng.gauss(0, 0.4)
         for index, year in enumerate(years):
@@ -121,9 +132,7 @@ def generate(
         session.execute(insert(Assessment), assessments)
         session.execute(insert(Answer), answers)
         session.execute(insert(AssessmentScore), scores)
-    services.audit(
-        session, services.SYSTEM, "demo.generate", "demo", "synthetisch", aantal=len(assessments)
-    )
+    audit.record(session, who, "demo.generate", "demo", "synthetisch", aantal=len(assessments))
     return len(assessments)
 
 
@@ -136,19 +145,20 @@ def _difficulties(questionnaire: Questionnaire, rng: random.Random) -> dict[str,
 
 def _assessment_row(
     assessment_id: uuid.UUID,
-    gemeente: Municipality,
+    gemeente: register.Gemeente,
     year: int,
     version_id: int,
     submitted: datetime,
     rng: random.Random,
 ) -> dict[str, object]:
-    sharing = rng.choices(("geanonimiseerd", "benoemd", "prive"), weights=(70, 25, 5))[0]
+    shares = (Sharing.ANONYMISED, Sharing.NAMED, Sharing.PRIVATE)
+    sharing = rng.choices(shares, weights=(70, 25, 5))[0].value
     return {
         "id": assessment_id,
         "municipality_code": gemeente.code,
         "year": year,
         "questionnaire_version_id": version_id,
-        "status": services.SUBMITTED,
+        "status": Status.SUBMITTED.value,
         "sharing": sharing,
         "synthetic": True,
         "version": 1,

@@ -1,0 +1,43 @@
+"""The `assess` command line. Thin: reads settings, calls services as the system, prints.
+
+Errors go to stderr with exit status 1; data goes to stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from assess.cli.accounts import token, user
+from assess.cli.content import municipalities, questionnaire
+from assess.cli.reports import benchmark, report
+from assess.cli.server import backup, db, demo, serve
+
+cli = click.Group(
+    help="Zelfscan mensenhandel: zelfevaluatie en benchmark van de gemeentelijke aanpak.",
+    commands=[
+        demo,
+        serve,
+        db,
+        backup,
+        questionnaire,
+        municipalities,
+        user,
+        token,
+        benchmark,
+        report,
+    ],
+)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every error exits with status 1 and a message on stderr."""
+    try:
+        cli.main(args=argv, prog_name="assess", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(1)
+    except click.Abort:
+        click.echo("afgebroken", err=True)
+        sys.exit(1)

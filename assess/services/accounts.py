@@ -1,0 +1,205 @@
+"""Users: add them (beheerder, system), sign in, and look after one's own account."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Final
+
+import msgspec
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from assess import security
+from assess.access import USER_ROLES, Principal, Role
+from assess.db.models import LoginFailure, User, utcnow
+from assess.errors import Conflict, InvalidInput, NotFound
+from assess.i18n import LANGUAGES, _
+from assess.services import audit, register
+from assess.services.guards import require_administrator
+
+MIN_PASSWORD_LENGTH: Final = 10
+LOGIN_WINDOW: Final = timedelta(minutes=15)
+LOGIN_MAX_FAILURES: Final = 5
+
+
+class Account(msgspec.Struct, frozen=True):
+    id: int
+    email: str
+    role: Role
+    municipality_code: str | None
+    region: str | None
+    language: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> Account:
+        return cls(
+            user.id,
+            user.email,
+            Role(user.role),
+            user.municipality_code,
+            user.region,
+            user.language,
+            user.created_at,
+        )
+
+
+def password_problems(password: str) -> str | None:
+    """Why a password is not good enough, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Een wachtwoord heeft minstens {n} tekens.").format(n=MIN_PASSWORD_LENGTH)
+    return None
+
+
+def add_user(
+    session: Session,
+    who: Principal,
+    email: str,
+    role: str,
+    password: str,
+    municipality_code: str | None = None,
+    region: str | None = None,
+) -> Account:
+    require_administrator(who, _("Alleen een beheerder maakt gebruikers aan."))
+    email = email.strip().lower()
+    problems = _user_problems(session, email, role, municipality_code, region)
+    if weak := password_problems(password):
+        problems["wachtwoord"] = weak
+    if problems:
+        raise InvalidInput(_("De gebruiker kan zo niet worden aangemaakt."), problems)
+    if municipality_code:
+        register.municipality_row(session, municipality_code)
+    if session.scalar(select(User).filter_by(email=email)) is not None:
+        raise Conflict(_("Er is al een gebruiker met e-mailadres {email}.").format(email=email))
+    user = User(
+        email=email,
+        role=role,
+        password_hash=security.hash_password(password),
+        municipality_code=municipality_code,
+        region=region,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, who, "user.add", "gebruiker", user.id, email=email, rol=role)
+    return Account.of(user)
+
+
+def _user_problems(
+    session: Session, email: str, role: str, municipality_code: str | None, region: str | None
+) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if "@" not in email or len(email) > 254:
+        problems["email"] = _("Geef een geldig e-mailadres.")
+    if role not in USER_ROLES:
+        problems["rol"] = _("Kies een rol uit: {rollen}.").format(rollen=", ".join(USER_ROLES))
+    if role == Role.MEDEWERKER and not municipality_code:
+        problems["gemeente"] = _("Een medewerker hoort bij een gemeente.")
+    if role != Role.MEDEWERKER and municipality_code:
+        problems["gemeente"] = _("Alleen een medewerker hoort bij een gemeente.")
+    if role == Role.REGIO and region not in (regions := register.riec_regions(session)):
+        problems["regio"] = _("Een regiocoördinator hoort bij een RIEC-regio: {regios}.").format(
+            regios=", ".join(regions)
+        )
+    if role != Role.REGIO and region:
+        problems["regio"] = _("Alleen een regiocoördinator hoort bij een regio.")
+    return problems
+
+
+def user_row(session: Session, who: Principal, email: str) -> User:
+    """A user by e-mail address, for an administrator (the command line)."""
+    require_administrator(who, _("Alleen een beheerder zoekt gebruikers op."))
+    user = session.scalar(select(User).filter_by(email=email.strip().lower()))
+    if user is None:
+        raise NotFound(_("Er is geen gebruiker met e-mailadres {email}.").format(email=email))
+    return user
+
+
+def principal_of(user: User, source: str = "") -> Principal:
+    return Principal(
+        user.id, user.email, Role(user.role), user.municipality_code, user.region, source
+    )
+
+
+def active_principal(session: Session, user_id: int, source: str = "") -> Principal | None:
+    """The principal of an active user (a signed-in session); None when blocked or gone."""
+    user = session.get(User, user_id)
+    return principal_of(user, source) if user is not None and user.active else None
+
+
+def own_user(session: Session, who: Principal) -> User:
+    user = session.get(User, who.user_id) if who.user_id is not None else None
+    if user is None or not user.active:
+        raise NotFound(_("Deze gebruiker bestaat niet meer."))
+    return user
+
+
+def account(session: Session, who: Principal) -> Account:
+    return Account.of(own_user(session, who))
+
+
+# --- signing in ------------------------------------------------------------------------
+
+
+def _login_key(email: str, source: str) -> str:
+    return hashlib.sha256(f"{source}|{email.strip().lower()}".encode()).hexdigest()
+
+
+def login_blocked(session: Session, email: str, source: str) -> bool:
+    since = utcnow() - LOGIN_WINDOW
+    failures = session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.key == _login_key(email, source), LoginFailure.at >= since)
+    )
+    return (failures or 0) >= LOGIN_MAX_FAILURES
+
+
+def authenticate(session: Session, email: str, password: str, source: str) -> Principal | None:
+    """The principal for a correct e-mail and password; None otherwise.
+
+    The answer never tells whether the e-mail exists. Blocked keys fail without checking.
+    A failure is counted by `count_login_failure`, in a transaction of its own, because
+    the failed request itself commits nothing.
+    """
+    if login_blocked(session, email, source):
+        return None
+    user = session.scalar(select(User).filter_by(email=email.strip().lower()))
+    if (
+        user is None
+        or not user.active
+        or not security.verify_password(user.password_hash, password)
+    ):
+        return None
+    session.execute(delete(LoginFailure).where(LoginFailure.key == _login_key(email, source)))
+    principal = principal_of(user, source)
+    audit.record(session, principal, "user.login", "gebruiker", user.id)
+    return principal
+
+
+def count_login_failure(session: Session, email: str, source: str) -> None:
+    session.add(LoginFailure(key=_login_key(email, source)))
+
+
+# --- one's own account -----------------------------------------------------------------
+
+
+def change_password(session: Session, who: Principal, current: str, new: str, repeat: str) -> None:
+    user = own_user(session, who)
+    problems: dict[str, str] = {}
+    if not security.verify_password(user.password_hash, current):
+        problems["huidig"] = _("Het huidige wachtwoord klopt niet.")
+    if weak := password_problems(new):
+        problems["nieuw"] = weak
+    elif new != repeat:
+        problems["herhaling"] = _("De twee nieuwe wachtwoorden zijn niet gelijk.")
+    if problems:
+        raise InvalidInput(_("Het wachtwoord is niet gewijzigd."), problems)
+    user.password_hash = security.hash_password(new)
+    audit.record(session, who, "user.password", "gebruiker", user.id)
+
+
+def set_language(session: Session, who: Principal, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Onbekende taal."), {"taal": _("Kies Nederlands of English.")})
+    own_user(session, who).language = language

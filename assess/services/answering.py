@@ -1,0 +1,277 @@
+"""Changing assessments: start one, save answers, choose sharing, submit.
+
+Each use case checks access and every rule before it changes anything, so a refused request
+leaves the database as it was even before the request's transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from assess.access import Principal, Sharing, can_write
+from assess.db.models import Answer, AnswerChange, Assessment, AssessmentScore, utcnow
+from assess.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
+from assess.framework import answers as rules
+from assess.framework.loader import previous_question_ids
+from assess.framework.scoring import Scores, scored_groups
+from assess.framework.vocabulary import FIRST_YEAR, Status
+from assess.i18n import _
+from assess.services import audit, questionnaires, register
+from assess.services.assessments import (
+    AssessmentView,
+    require_visible_gemeente,
+    view,
+    writable_row,
+)
+
+
+def start(
+    session: Session, who: Principal, code: str, year: int, *, synthetic: bool = False
+) -> AssessmentView:
+    """Start a gemeente's assessment of a year, prefilled from its latest earlier one."""
+    gemeente = require_visible_gemeente(session, who, code)
+    if not can_write(who, code):
+        raise Forbidden(_("Alleen medewerkers van een gemeente starten een zelfevaluatie."))
+    _check_year(year, gemeente)
+    taken = session.scalar(select(Assessment.id).filter_by(municipality_code=code, year=year))
+    if taken is not None:
+        raise Conflict(
+            _("Gemeente {naam} heeft al een zelfevaluatie voor {jaar}.").format(
+                naam=gemeente.name, jaar=year
+            )
+        )
+    row = Assessment(
+        municipality_code=code,
+        year=year,
+        questionnaire_version=questionnaires.version_row(session),
+        status=Status.CONCEPT,
+        synthetic=synthetic,
+    )
+    session.add(row)
+    session.flush()
+    prefilled = _prefill(session, who, row)
+    audit.record(
+        session,
+        who,
+        "assessment.create",
+        "zelfevaluatie",
+        row.id,
+        jaar=year,
+        vooringevuld=prefilled,
+    )
+    return view(row, who)
+
+
+def _check_year(year: int, gemeente: register.Gemeente) -> None:
+    last = utcnow().year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise InvalidInput(
+            _("Kies een peiljaar van {van} tot en met {tot}.").format(van=FIRST_YEAR, tot=last),
+            {
+                "jaar": _("{jaar} ligt buiten {van}-{tot}.").format(
+                    jaar=year, van=FIRST_YEAR, tot=last
+                )
+            },
+        )
+    if gemeente.valid_to is not None and gemeente.valid_to.year < year:
+        since = f"{gemeente.valid_to:%d-%m-%Y}"
+        if gemeente.successor_code:
+            message = _(
+                "Gemeente {naam} bestaat sinds {datum} niet meer; haar opvolger is {opvolger}."
+            ).format(naam=gemeente.name, datum=since, opvolger=gemeente.successor_code)
+        else:
+            message = _("Gemeente {naam} bestaat sinds {datum} niet meer.").format(
+                naam=gemeente.name, datum=since
+            )
+        raise InvalidInput(message, {"jaar": _("De gemeente bestond niet meer in dat jaar.")})
+
+
+def _prefill(session: Session, who: Principal, row: Assessment) -> int:
+    """Copy the answers of the gemeente's latest earlier assessment, marked as prefilled."""
+    previous = session.scalars(
+        select(Assessment)
+        .filter_by(municipality_code=row.municipality_code)
+        .where(Assessment.year < row.year)
+        .order_by(Assessment.year.desc())
+    ).first()
+    if previous is None:
+        return 0
+    current = questionnaires.definition_of(row.questionnaire_version)
+    earlier = questionnaires.definition_of(previous.questionnaire_version)
+    old_answers = {a.question_id: a for a in previous.answers}
+    copied = 0
+    for new_id, old_id in previous_question_ids(current, earlier).items():
+        old = old_answers.get(old_id)
+        question = current.question(new_id)
+        if old is None or question is None:
+            continue
+        value = rules.Answer(old.code, old.regional, old.explanation, old.evidence)
+        if rules.answer_problems(question, value):
+            continue
+        session.add(
+            Answer(
+                assessment=row,
+                question_id=new_id,
+                code=old.code,
+                regional=old.regional,
+                explanation=old.explanation,
+                evidence=old.evidence,
+                prefilled=True,
+                updated_by=who.user_id,
+            )
+        )
+        copied += 1
+    session.flush()
+    return copied
+
+
+def save_answer(
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    question_id: str,
+    answer: rules.Answer,
+    expected_version: int | None = None,
+) -> AssessmentView:
+    """Validate and store one answer, keeping its history; bumps the assessment version."""
+    row = writable_row(session, who, assessment_id)
+    question = questionnaires.definition_of(row.questionnaire_version).question(question_id)
+    if question is None:
+        raise NotFound(_("Vraag {id} bestaat niet in deze vragenlijst.").format(id=question_id))
+    current = next((a for a in row.answers if a.question_id == question_id), None)
+    if expected_version is not None and expected_version != row.version:
+        raise StaleVersion(
+            _(
+                "Iemand anders heeft deze zelfevaluatie intussen gewijzigd. "
+                "Bekijk het huidige antwoord en sla opnieuw op."
+            ),
+            current=_value(current) if current else None,
+            version=row.version,
+        )
+    if row.status == Status.SUBMITTED:
+        raise Conflict(
+            _("Deze zelfevaluatie is ingediend; antwoorden kunnen niet meer worden gewijzigd.")
+        )
+    problems = rules.answer_problems(question, answer, _)
+    if problems:
+        raise InvalidInput(
+            _("Het antwoord op vraag {id} is niet geldig.").format(id=question_id), problems
+        )
+    old = msgspec.to_builtins(_value(current)) if current else None
+    if current is None:
+        current = Answer(assessment=row, question_id=question_id)
+        session.add(current)
+    current.code = answer.code
+    current.regional = answer.regional
+    current.explanation = answer.explanation
+    current.evidence = answer.evidence
+    current.prefilled = False
+    current.updated_at = row.updated_at = utcnow()
+    current.updated_by = who.user_id
+    session.add(
+        AnswerChange(
+            assessment_id=row.id,
+            question_id=question_id,
+            old=old,
+            new=msgspec.to_builtins(answer),
+            changed_by=who.user_id,
+        )
+    )
+    audit.record(session, who, "answer.save", "zelfevaluatie", row.id, vraag=question_id)
+    try:
+        session.flush()
+    except StaleDataError as exc:  # another transaction saved first: its version check failed
+        raise StaleVersion(
+            _("Iemand anders sloeg tegelijk een wijziging op. Laad de zelfevaluatie opnieuw.")
+        ) from exc
+    return view(row, who)
+
+
+def _value(row: Answer) -> rules.Answer:
+    return rules.Answer(row.code, row.regional, row.explanation, row.evidence)
+
+
+def set_sharing(
+    session: Session, who: Principal, assessment_id: uuid.UUID | str, sharing: Sharing
+) -> AssessmentView:
+    row = writable_row(session, who, assessment_id)
+    _apply_sharing(session, who, row, sharing)
+    return view(row, who)
+
+
+def _apply_sharing(session: Session, who: Principal, row: Assessment, sharing: Sharing) -> None:
+    if row.sharing == sharing:
+        return
+    old, row.sharing = row.sharing, sharing
+    row.updated_at = utcnow()
+    audit.record(
+        session, who, "assessment.share", "zelfevaluatie", row.id, oud=old, nieuw=str(sharing)
+    )
+    session.flush()
+
+
+class AlreadySubmitted(Conflict):
+    pass
+
+
+def submit(
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    sharing: Sharing | None = None,
+    *,
+    sharing_required: bool = False,
+) -> AssessmentView:
+    """Submit, choosing the sharing level at the same time (the pages require a choice).
+
+    Every rule is checked before anything changes: a refused submission keeps the old
+    sharing level as well as the concept status.
+    """
+    row = writable_row(session, who, assessment_id)
+    if row.status == Status.SUBMITTED:
+        raise AlreadySubmitted(_("Deze zelfevaluatie is al ingediend."))
+    if sharing is None and sharing_required:
+        message = _("Kies wat VNG en andere gemeenten mogen zien.")
+        raise InvalidInput(message, {"deling": message})
+    item = view(row, who)
+    blockers = item.blockers()
+    if blockers.unconfirmed:
+        raise Conflict(
+            _(
+                "Bevestig of wijzig eerst de {n} van vorig jaar overgenomen antwoorden: {ids}."
+            ).format(n=len(blockers.unconfirmed), ids=", ".join(q.id for q in blockers.unconfirmed))
+        )
+    if blockers.open:
+        raise Conflict(
+            _("Nog {n} vraag/vragen open: {ids}. Beantwoord alle vragen voor het indienen.").format(
+                n=len(blockers.open), ids=", ".join(q.id for q in blockers.open)
+            ),
+        )
+    if sharing is not None:
+        _apply_sharing(session, who, row, sharing)
+    row.status = Status.SUBMITTED
+    row.submitted_at = row.updated_at = utcnow()
+    row.submitted_by = who.user_id
+    session.add_all(score_rows(row.id, item.analysis().scores))
+    audit.record(session, who, "assessment.submit", "zelfevaluatie", row.id)
+    session.flush()
+    return view(row, who)
+
+
+def score_rows(assessment_id: uuid.UUID, scores: Scores) -> list[AssessmentScore]:
+    """The scores kept at submission, so that aggregates never need the answers."""
+    return [
+        AssessmentScore(
+            assessment_id=assessment_id,
+            scope=scope,
+            key=group.key,
+            score=group.score,
+            coverage=group.coverage,
+        )
+        for scope, group in scored_groups(scores)
+    ]

@@ -1,0 +1,252 @@
+"""Reading assessments: one, a gemeente's list, the start page, the review before submitting.
+
+Every function takes the acting principal and shows only what it may read; an assessment it
+may not read answers exactly like one that does not exist (NotFound).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assess.access import Principal, Role, Sharing, can_read, can_write, sees_municipality
+from assess.db.models import Answer, Assessment, User, utcnow
+from assess.errors import Forbidden, NotFound
+from assess.framework import answers as rules
+from assess.framework.gaps import GapAnalysis, analyse
+from assess.framework.schema import Question, Questionnaire
+from assess.framework.scoring import score
+from assess.framework.vocabulary import Status
+from assess.i18n import _
+from assess.services import questionnaires, register
+
+
+class AnswerView(msgspec.Struct, frozen=True):
+    question_id: str
+    code: str
+    regional: bool
+    explanation: str
+    evidence: str
+    prefilled: bool  # copied from last year and not yet confirmed
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Answer) -> AnswerView:
+        return cls(
+            row.question_id,
+            row.code,
+            row.regional,
+            row.explanation,
+            row.evidence,
+            row.prefilled,
+            row.updated_at,
+        )
+
+    @property
+    def answer(self) -> rules.Answer:
+        return rules.Answer(self.code, self.regional, self.explanation, self.evidence)
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    answered: int  # confirmed answers; prefilled ones still count as open
+    prefilled: int
+
+    @property
+    def percentage(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+class AssessmentView(msgspec.Struct, frozen=True):
+    """An assessment as one principal may see it."""
+
+    id: uuid.UUID
+    municipality_code: str
+    year: int
+    status: Status
+    sharing: Sharing
+    synthetic: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    questionnaire: Questionnaire
+    answers: dict[str, AnswerView]
+    writable: bool  # whether this principal may change its answers now
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == Status.SUBMITTED
+
+    def answer_values(self) -> dict[str, rules.Answer]:
+        return {qid: row.answer for qid, row in self.answers.items()}
+
+    def analysis(self) -> GapAnalysis:
+        return analyse(self.questionnaire, score(self.questionnaire, self.answer_values()))
+
+    def progress(self, domain: str | None = None) -> Progress:
+        ids = {
+            q.id
+            for d in self.questionnaire.domeinen
+            if domain is None or d.code == domain
+            for q in d.vragen
+        }
+        rows = [row for qid, row in self.answers.items() if qid in ids]
+        return Progress(
+            len(ids), sum(not r.prefilled for r in rows), sum(r.prefilled for r in rows)
+        )
+
+    def blockers(self) -> Blockers:
+        """What stands in the way of submitting: open and unconfirmed prefilled questions."""
+        questions = self.questionnaire.questions()
+        return Blockers(
+            open=[q for q in questions if q.id not in self.answers],
+            unconfirmed=[
+                q for q in questions if q.id in self.answers and self.answers[q.id].prefilled
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class Blockers:
+    open: list[Question]
+    unconfirmed: list[Question]
+
+    def __bool__(self) -> bool:
+        return bool(self.open or self.unconfirmed)
+
+
+def view(row: Assessment, who: Principal) -> AssessmentView:
+    return AssessmentView(
+        id=row.id,
+        municipality_code=row.municipality_code,
+        year=row.year,
+        status=Status(row.status),
+        sharing=Sharing(row.sharing),
+        synthetic=row.synthetic,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        submitted_at=row.submitted_at,
+        questionnaire=questionnaires.definition_of(row.questionnaire_version),
+        answers={a.question_id: AnswerView.of(a) for a in row.answers},
+        writable=row.status != Status.SUBMITTED and can_write(who, row.municipality_code),
+    )
+
+
+def _not_found(assessment_id: object) -> NotFound:
+    return NotFound(_("Zelfevaluatie {id} bestaat niet.").format(id=assessment_id))
+
+
+def _row(session: Session, assessment_id: uuid.UUID | str) -> Assessment:
+    try:
+        key = assessment_id if isinstance(assessment_id, uuid.UUID) else uuid.UUID(assessment_id)
+    except ValueError:
+        raise _not_found(assessment_id) from None
+    found = session.get(Assessment, key)
+    if found is None:
+        raise _not_found(assessment_id)
+    return found
+
+
+def may_read(session: Session, who: Principal, row: Assessment) -> bool:
+    riec = register.municipality_row(session, row.municipality_code).riec
+    return can_read(who, row.municipality_code, riec, row.status, row.sharing)
+
+
+def readable_row(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Assessment:
+    """The assessment, or NotFound when the principal may not know it exists."""
+    row = _row(session, assessment_id)
+    if not may_read(session, who, row):
+        raise _not_found(assessment_id)
+    return row
+
+
+def writable_row(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Assessment:
+    row = readable_row(session, who, assessment_id)
+    if not can_write(who, row.municipality_code):
+        raise Forbidden(
+            _("Alleen medewerkers van de gemeente zelf kunnen deze zelfevaluatie wijzigen.")
+        )
+    return row
+
+
+def get(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> AssessmentView:
+    return view(readable_row(session, who, assessment_id), who)
+
+
+def require_visible_gemeente(session: Session, who: Principal, code: str) -> register.Gemeente:
+    """The gemeente, or NotFound when the principal may not know of its assessments."""
+    gemeente = register.gemeente(session, code)
+    if not sees_municipality(who, code, gemeente.riec):
+        raise NotFound(
+            _("Gemeente {code} heeft geen zelfevaluaties die u mag zien.").format(code=code)
+        )
+    return gemeente
+
+
+def of_gemeente(
+    session: Session, who: Principal, code: str, page: int = 1, size: int = 100
+) -> tuple[list[AssessmentView], int]:
+    """The assessments of a gemeente that the principal may read, newest year first."""
+    require_visible_gemeente(session, who, code)
+    query = select(Assessment).filter_by(municipality_code=code)
+    if not can_write(who, code):
+        query = query.filter_by(status=Status.SUBMITTED, sharing=Sharing.NAMED)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Assessment.year.desc()).offset((page - 1) * size).limit(size)
+    )
+    return [view(row, who) for row in rows], total
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The officer's start page: the own gemeente's assessments and whether to start one."""
+
+    gemeente: register.Gemeente
+    assessments: list[AssessmentView]
+    this_year: int
+    can_start: bool
+
+
+def overview(session: Session, who: Principal) -> Overview | None:
+    """For an officer of a gemeente; None for the other roles, who fill in nothing."""
+    if who.role != Role.MEDEWERKER or who.municipality_code is None:
+        return None
+    items, _total = of_gemeente(session, who, who.municipality_code, 1, 50)
+    this_year = utcnow().year
+    return Overview(
+        gemeente=register.gemeente(session, who.municipality_code),
+        assessments=items,
+        this_year=this_year,
+        can_start=all(item.year != this_year for item in items),
+    )
+
+
+@dataclass(frozen=True)
+class Review:
+    """The page before submitting: what is still open, and who submitted it once done."""
+
+    item: AssessmentView
+    gemeente: register.Gemeente
+    blockers: Blockers
+    submitted_by: str | None
+
+
+def review(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Review:
+    row = readable_row(session, who, assessment_id)
+    item = view(row, who)
+    submitter = session.get(User, row.submitted_by) if row.submitted_by is not None else None
+    return Review(
+        item=item,
+        gemeente=register.gemeente(session, row.municipality_code),
+        blockers=item.blockers(),
+        submitted_by=submitter.email if submitter else None,
+    )

@@ -1,0 +1,90 @@
+"""API tokens: create, list and revoke one's own (or, for an administrator, anyone's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assess import security
+from assess.access import Principal
+from assess.db.models import ApiToken, User, utcnow
+from assess.errors import InvalidInput, NotFound
+from assess.i18n import _
+from assess.services import accounts, audit
+
+
+class Token(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiToken) -> Token:
+        return cls(row.id, row.name, row.created_at, row.expires_at, row.revoked_at)
+
+
+def _owner(session: Session, who: Principal, email: str | None) -> User:
+    """The principal's own user, or (for an administrator) the user with that e-mail."""
+    return (
+        accounts.own_user(session, who) if email is None else accounts.user_row(session, who, email)
+    )
+
+
+def create(
+    session: Session,
+    who: Principal,
+    name: str = "",
+    expires_at: datetime | None = None,
+    owner_email: str | None = None,
+) -> str:
+    """Create an API token; returns the token itself, which is stored only as a hash."""
+    if expires_at is not None and expires_at <= utcnow():
+        raise InvalidInput(
+            _("Het token is niet aangemaakt."),
+            {"verloopt": _("Kies een vervaldatum in de toekomst, of laat het veld leeg.")},
+        )
+    user = _owner(session, who, owner_email)
+    token, digest = security.new_token()
+    record = ApiToken(user_id=user.id, token_hash=digest, name=name[:100], expires_at=expires_at)
+    session.add(record)
+    session.flush()
+    audit.record(session, who, "token.create", "token", record.id, gebruiker=user.email)
+    return token
+
+
+def of_user(session: Session, who: Principal, owner_email: str | None = None) -> list[Token]:
+    user = _owner(session, who, owner_email)
+    rows = session.scalars(
+        select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at)
+    )
+    return [Token.of(row) for row in rows]
+
+
+def revoke(
+    session: Session, who: Principal, token_id: int, owner_email: str | None = None
+) -> Token:
+    user = _owner(session, who, owner_email)
+    record = session.scalar(select(ApiToken).filter_by(id=token_id, user_id=user.id))
+    if record is None:
+        raise NotFound(
+            _("Token {id} van {email} bestaat niet.").format(id=token_id, email=user.email)
+        )
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        audit.record(session, who, "token.revoke", "token", record.id, gebruiker=user.email)
+    return Token.of(record)
+
+
+def principal_for(session: Session, token: str, source: str = "") -> Principal | None:
+    """The active user behind a valid, unexpired, unrevoked API token."""
+    record = session.scalar(select(ApiToken).filter_by(token_hash=security.token_hash(token)))
+    if record is None or record.revoked_at is not None:
+        return None
+    if record.expires_at is not None and record.expires_at <= utcnow():
+        return None
+    return accounts.active_principal(session, record.user_id, source)

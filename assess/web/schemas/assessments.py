@@ -1,0 +1,143 @@
+"""Bodies of the zelfevaluaties part: start, read, answer, share, submit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+
+from assess.access import Sharing
+from assess.framework.answers import MAX_EVIDENCE, MAX_EXPLANATION, Answer
+from assess.framework.vocabulary import FIRST_YEAR, LAST_YEAR, AnswerCode, Status
+from assess.services.assessments import AnswerView, AssessmentView
+from assess.web.schemas.register import Links
+
+# --- zelfevaluaties ---------------------------------------------------------------------
+
+
+class NieuweZelfevaluatie(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    jaar: Annotated[int, msgspec.Meta(ge=FIRST_YEAR, le=LAST_YEAR, examples=[2026])]
+
+
+class AntwoordInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    antwoord: AnswerCode
+    regionaal: bool = False
+    toelichting: Annotated[str, msgspec.Meta(max_length=MAX_EXPLANATION)] = ""
+    bewijs: Annotated[str, msgspec.Meta(max_length=MAX_EVIDENCE)] = ""
+
+    def to_answer(self) -> Answer:
+        return Answer(self.antwoord.value, self.regionaal, self.toelichting, self.bewijs)
+
+
+class DelingInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    deling: Sharing
+
+
+class IndienInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    deling: Sharing | None = None
+
+
+class Antwoord(msgspec.Struct, rename="camel"):
+    vraag_id: str
+    antwoord: str
+    regionaal: bool
+    toelichting: str
+    bewijs: str
+    vooringevuld: bool
+    gewijzigd_op: datetime
+
+    @classmethod
+    def of(cls, row: AnswerView) -> Antwoord:
+        return cls(
+            vraag_id=row.question_id,
+            antwoord=row.code,
+            regionaal=row.regional,
+            toelichting=row.explanation,
+            bewijs=row.evidence,
+            vooringevuld=row.prefilled,
+            gewijzigd_op=row.updated_at,
+        )
+
+
+class Voortgang(msgspec.Struct, rename="camel"):
+    totaal: int
+    beantwoord: int
+    open: int
+    percentage: int
+
+
+class VragenlijstVersie(msgspec.Struct, rename="camel"):
+    id: str
+    versie: str
+
+
+class ZelfevaluatieSamenvatting(msgspec.Struct, rename="camel"):
+    id: UUID
+    gemeentecode: str
+    jaar: int
+    status: Status
+    deling: Sharing
+    vragenlijst: VragenlijstVersie
+    versie: int
+    synthetisch: bool
+    aangemaakt_op: datetime
+    gewijzigd_op: datetime
+    ingediend_op: datetime | None
+
+    @classmethod
+    def of(cls, item: AssessmentView) -> ZelfevaluatieSamenvatting:
+        return cls(**_summary_fields(item))
+
+
+class Zelfevaluatie(ZelfevaluatieSamenvatting, rename="camel"):
+    voortgang: Voortgang
+    antwoorden: list[Antwoord]
+
+    @classmethod
+    def of(cls, item: AssessmentView) -> Zelfevaluatie:
+        """Prefilled answers that are not yet confirmed count as open."""
+        progress = item.progress()
+        return cls(
+            **_summary_fields(item),
+            voortgang=Voortgang(
+                totaal=progress.total,
+                beantwoord=progress.answered,
+                open=progress.total - progress.answered,
+                percentage=progress.percentage,
+            ),
+            antwoorden=[Antwoord.of(item.answers[qid]) for qid in sorted(item.answers)],
+        )
+
+
+def _summary_fields(item: AssessmentView) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "gemeentecode": item.municipality_code,
+        "jaar": item.year,
+        "status": item.status,
+        "deling": item.sharing,
+        "vragenlijst": VragenlijstVersie(item.questionnaire.id, item.questionnaire.versie),
+        "versie": item.version,
+        "synthetisch": item.synthetic,
+        "aangemaakt_op": item.created_at,
+        "gewijzigd_op": item.updated_at,
+        "ingediend_op": item.submitted_at,
+    }
+
+
+class ZelfevaluatiesPagina(msgspec.Struct, rename="camel"):
+    zelfevaluaties: list[ZelfevaluatieSamenvatting]
+    totaal: int
+    page: int
+    page_size: int
+    links: Links
+
+
+class Aangemaakt(msgspec.Struct, rename="camel"):
+    id: UUID
+    gemeentecode: str
+    jaar: int
+    status: Status
+    versie: int
