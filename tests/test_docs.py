@@ -39,7 +39,14 @@ def test_every_documented_command_exists():
         assert " ".join(words[:2]) in known or words[0] in known, heading
 
 
-@pytest.mark.parametrize("name", [*SETTING_NAMES, "ASSESS_TEST_DATABASE_URL"])
+def environment_variables() -> set[str]:
+    """Every ASSESS_* variable that the code, the tests or CI read."""
+    sources = [*(ROOT / "assess").rglob("*.py"), *(ROOT / "tests").glob("*.py"), ROOT / ".ci/run"]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    return set(re.findall(r"\bASSESS_[A-Z][A-Z_]*\b", text))
+
+
+@pytest.mark.parametrize("name", sorted({*SETTING_NAMES, *environment_variables()}))
 def test_every_setting_is_documented(name):
     assert f"`{name}`" in (DOCS / "settings.md").read_text()
 
