@@ -18,7 +18,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from assess import i18n
+from assess import i18n, labels
 from assess.config import Settings, load_settings
 from assess.db.session import make_engine, session_factory
 from assess.framework.answers import ANSWER_CODES
@@ -126,6 +126,7 @@ def add_i18n(engine: JinjaTemplateEngine) -> None:
     )
     engine.engine.globals["current_language"] = i18n.current_language
     engine.engine.globals["answer_codes"] = ANSWER_CODES
+    engine.engine.globals["labels"] = labels
 
 
 def create_app_from_env() -> Litestar:

@@ -50,13 +50,21 @@ DEFINITIONS = (
         "leeg: gepubliceerd; 'klein': minder dan de minimale groepsgrootte; "
         "'aanvullend': ook onderdrukt zodat een kleine groep niet terug te rekenen is",
     ),
-    ("onderdeel", "totaal, domein of pijler"),
-    ("sleutel", "domeincode (A-F) of pijler (zorg, signalering, handhaving)"),
+    ("onderdeel", "totaal (de basisscore), domein, pijler (basisscore) of verdieping"),
+    ("sleutel", "totaal, domeincode (A-F) of pijler (regie, zorg, signalering, handhaving)"),
     ("n_score", "aantal zelfevaluaties met een score op dit onderdeel"),
-    ("mediaan", "mediaan van de scores (0-100; 100 = doel gehaald)"),
+    (
+        "mediaan",
+        "mediaan van de scores (0-100); basis: 100 = elke basisvraag op niveau 2; "
+        + "verdieping: 100 = overal niveau 3",
+    ),
     ("kwartiel_1", "eerste kwartiel (inclusieve methode)"),
     ("kwartiel_3", "derde kwartiel (inclusieve methode)"),
-    ("aandeel_op_doel", "aandeel zelfevaluaties met score 100 op dit onderdeel (0-1)"),
+    (
+        "aandeel_op_doel",
+        "aandeel zelfevaluaties met score 100 (0-1); bij totaal: het aandeel dat het "
+        + "basisniveau heeft bereikt",
+    ),
 )
 
 
@@ -95,7 +103,7 @@ def _cell_rows(dimension: str, cell: Cell) -> list[dict[str, Any]]:
 
 
 def _order(key: tuple[str, str]) -> tuple[int, str]:
-    return ({"totaal": 0, "domein": 1, "pijler": 2}.get(key[0], 3), key[1])
+    return ({"totaal": 0, "domein": 1, "pijler": 2, "verdieping": 3}.get(key[0], 4), key[1])
 
 
 def to_csv(benchmark: YearBenchmark) -> bytes:

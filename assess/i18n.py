@@ -59,6 +59,7 @@ SHOWN_VALUES = (
     N_("analist"),
     N_("beheerder"),
     N_("regio"),
+    N_("regie"),
     N_("zorg"),
     N_("signalering"),
     N_("handhaving"),

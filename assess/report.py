@@ -32,7 +32,7 @@ import jinja2
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from assess import i18n
+from assess import i18n, labels
 
 REPORTS = (Path(__file__).parent.parent / "reports").resolve()
 WEB_TEMPLATES = Path(__file__).parent / "web" / "templates"
@@ -177,6 +177,7 @@ def environment() -> jinja2.Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     env.globals["current_language"] = i18n.current_language
+    env.globals["labels"] = labels
     env.filters["chart_style"] = _inject_chart_style
     env.filters["first_upper"] = first_upper
     env.filters["decimal"] = decimal

@@ -276,7 +276,11 @@ def snapshot(world: World, item_id: uuid.UUID) -> tuple[Any, ...]:
     """The assessment's state, read straight from the test's transaction."""
     row = world.connection.execute(
         select(
-            Assessment.status, Assessment.sharing, Assessment.version, Assessment.submitted_at
+            Assessment.status,
+            Assessment.sharing,
+            Assessment.region,
+            Assessment.version,
+            Assessment.submitted_at,
         ).where(Assessment.id == item_id)
     ).one_or_none()
     answers = world.connection.execute(

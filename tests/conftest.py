@@ -30,7 +30,8 @@ pytest_plugins = ["access_world"]  # the world of the access matrices, as fixtur
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
-QUESTIONNAIRE_FILE = ROOT / "questionnaires" / "zelfscan-mensenhandel-2026.yaml"
+QUESTIONNAIRE_FILES = sorted((ROOT / "questionnaires").glob("*.yaml"))  # oldest version first
+QUESTIONNAIRE_FILE = QUESTIONNAIRE_FILES[-1]  # the newest version, which new assessments use
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("ASSESS_TEST_DATABASE_URL") else [])]
 SYSTEM = system("test")  # sets up test data as the command line would
 
@@ -46,9 +47,23 @@ def officer(code: str) -> Principal:
     )
 
 
+def shipped_questionnaires() -> list[Questionnaire]:
+    """Every shipped version, oldest first, each checked against the ones before it."""
+    parsed: list[Questionnaire] = []
+    for path in QUESTIONNAIRE_FILES:
+        parsed.append(parse_questionnaire(path.read_text(encoding="utf-8"), parsed))
+    return parsed
+
+
 @pytest.fixture(scope="session")
-def questionnaire() -> Questionnaire:
-    return parse_questionnaire(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
+def questionnaires_shipped() -> list[Questionnaire]:
+    return shipped_questionnaires()
+
+
+@pytest.fixture(scope="session")
+def questionnaire(questionnaires_shipped: list[Questionnaire]) -> Questionnaire:
+    """The newest version: the one new assessments are made on."""
+    return questionnaires_shipped[-1]
 
 
 @pytest.fixture(scope="session")
@@ -104,9 +119,8 @@ def engine(
     upgrade(engine)
     with Session(engine) as session, session.begin():
         register.load(session, SYSTEM, parse_register(REGISTER_2025.read_text()), date(2025, 1, 1))
-        questionnaires.store(
-            session, SYSTEM, parse_questionnaire(QUESTIONNAIRE_FILE.read_text(encoding="utf-8"))
-        )
+        for version in shipped_questionnaires():
+            questionnaires.store(session, SYSTEM, version)
     yield engine
     if engines is not None:
         engines.close()

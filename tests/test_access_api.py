@@ -61,6 +61,7 @@ WRITES = [
     "PUT-antwoord",
     "PUT-antwoord-verouderd",  # with a stale If-Match: a 412 would show the current answer
     "PUT-deling",
+    "PUT-regio",
     "POST-indienen",
     "POST-indienen-deling",
 ]
@@ -74,6 +75,7 @@ PRIVATE_ROUTES = {
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}"),
     ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/antwoorden/{vraag_id:str}"),
     ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/deling"),
+    ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/regio"),
     ("POST", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/indienen"),
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/analyse"),
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/vergelijking"),
@@ -112,6 +114,8 @@ def request_item(world: World, role: str, endpoint: str, item_id: uuid.UUID, ite
         return client.put(f"{path}/antwoorden/A1", json=body, headers=headers)
     if endpoint == "PUT-deling":
         return client.put(f"{path}/deling", json={"deling": sharing}, headers=headers)
+    if endpoint == "PUT-regio":
+        return client.put(f"{path}/regio", json={"regio": "ANDERE REGIO"}, headers=headers)
     if endpoint == "POST-indienen":
         return client.post(f"{path}/indienen", headers=headers)
     if endpoint == "POST-indienen-deling":
@@ -224,7 +228,7 @@ def item_expected(role: str, endpoint: str, item: Item | None) -> int:
     # an officer on its own gemeente's assessment
     if endpoint in READS or endpoint == "PUT-deling":
         return 200
-    if endpoint == "PUT-antwoord":
+    if endpoint in ("PUT-antwoord", "PUT-regio"):
         return 409 if item.submitted else 200
     if endpoint == "PUT-antwoord-verouderd":
         return 412
@@ -269,6 +273,8 @@ def test_assessment(world, role, endpoint, side, kind):
             assert body["deling"] == new_sharing(item)
         if endpoint.startswith("POST-indienen"):
             assert body["status"] == "ingediend"
+        if endpoint == "PUT-regio":
+            assert body["regio"] == "ANDERE REGIO"
         if endpoint == "PUT-antwoord":
             [a1] = [a for a in body["antwoorden"] if a["vraagId"] == "A1"]
             assert a1["antwoord"] == "0" and a1["toelichting"] == "OVERSCHREVEN"

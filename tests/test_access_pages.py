@@ -39,7 +39,7 @@ from bs4 import BeautifulSoup
 pytestmark = pytest.mark.slow
 
 READS = ["GET-overzicht", "GET-domein", "GET-indienen", "GET-resultaten", "GET-rapport"]
-WRITES = ["POST-domein", "POST-vraag", "POST-indienen"]
+WRITES = ["POST-domein", "POST-vraag", "POST-regio", "POST-indienen"]
 PAGES = READS + WRITES
 SIGNED_IN_PAGES = ["/start", "/account", "/benchmark/methode"]
 BENCHMARK_PAGES = ["dashboard", "csv", "json", "xlsx"]
@@ -64,6 +64,9 @@ def request_page(world: World, role: str, page: str, item: Item):
         return client.post(f"{base}/domein/A", data={**form, **answer}, follow_redirects=False)
     if page == "POST-vraag":
         return client.post(f"{base}/vraag/A1", data={**form, **answer}, follow_redirects=False)
+    if page == "POST-regio":
+        data = {**form, "regio": "ANDERE REGIO", "terug": "A"}
+        return client.post(f"{base}/regio", data=data, follow_redirects=False)
     if page == "POST-indienen":
         data = {**form, "deling": new_sharing(item)}
         return client.post(f"{base}/indienen", data=data, follow_redirects=False)
@@ -86,6 +89,8 @@ def page_expected(role: str, page: str, item: Item) -> int:
         if item.submitted:
             return 303  # a second click on the button is harmless
         return 303 if item.complete else 409
+    if page == "POST-regio":
+        return 409 if item.submitted else 303
     return 409 if item.submitted else 200
 
 

@@ -136,20 +136,39 @@ def test_submit_only_when_complete_then_read_only(officer, questionnaire):
     assert answer(officer, item, "A1", {"antwoord": "3"}).status_code == 409
 
 
-def test_analyse_orders_gaps_by_priority(officer, questionnaire):
+def test_analyse_orders_gaps_by_plateau_and_priority(officer, questionnaire):
     item = start(officer)
-    answer(officer, item, "A1", {"antwoord": "0"})  # weight 3, distance 2
-    answer(officer, item, "A2", {"antwoord": "1"})
+    answer(officer, item, "A1", {"antwoord": "0"})  # basis, weight 3, distance 2
+    answer(officer, item, "A2", {"antwoord": "1"})  # basis, weight 2, distance 1
+    answer(officer, item, "A3", {"antwoord": "0"})  # verdieping, weight 1, distance 2
     answer(officer, item, "C3", {"antwoord": "onbekend"})
     body = officer.get(f"{BASE}/zelfevaluaties/{item}/analyse").json()
     gaps = body["tekorten"]
-    assert gaps[0]["vraagId"] == "A1" and gaps[0]["prioriteit"] == 6
+    assert [(g["vraagId"], g["plateau"], g["prioriteit"]) for g in gaps] == [
+        ("A1", "basis", 6),
+        ("A2", "basis", 2),
+        ("A3", "verdieping", 2),
+    ]
     assert gaps[0]["aanbeveling"] == questionnaire.question("A1").aanbevelingen[0]
-    assert [g["prioriteit"] for g in gaps] == sorted((g["prioriteit"] for g in gaps), reverse=True)
-    assert body["inzichttekorten"] == ["C3"]
-    assert len(body["openVragen"]) == len(questionnaire.questions()) - 3
+    assert gaps[0]["actie"] == gaps[0]["aanbeveling"]  # not regional: a local action
+    assert [u["vraagId"] for u in body["uitzoeken"]] == ["C3"]
+    assert body["uitzoeken"][0]["metWie"] == questionnaire.question("C3").uitzoeken
+    assert "C3" not in {g["vraagId"] for g in gaps}
+    assert body["basisniveau"]["bereikt"] is False
+    assert body["basisniveau"]["vragen"] == 3 and body["basisniveau"]["opDoel"] == 0
+    assert body["verdieping"]["score"] == 0
+    assert len(body["openVragen"]) == len(questionnaire.questions()) - 4
     assert {d["sleutel"] for d in body["domeinen"]} == set("ABCDEF")
-    assert {p["sleutel"] for p in body["pijlers"]} == {"zorg", "signalering", "handhaving"}
+    assert {p["sleutel"] for p in body["pijlers"]} == {"regie", "zorg", "signalering", "handhaving"}
+    assert {t["sleutel"] for t in body["themas"]} == {
+        "beleid",
+        "signalering",
+        "bewustwording",
+        "samenwerking",
+        "opvang",
+    }
+    assert {"seksueel", "arbeid", "crimineel"} <= {f["sleutel"] for f in body["uitbuitingsvormen"]}
+    assert {"amv", "daders"} <= {g["sleutel"] for g in body["doelgroepen"]}
 
 
 def test_sharing_can_be_changed_and_is_validated(officer):

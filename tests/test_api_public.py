@@ -69,7 +69,7 @@ def test_validation_problem_names_the_parameter(client):
     assert [p["name"] for p in body["invalidParams"]] == ["pageSize"]
 
 
-def test_questionnaire_in_full(client, questionnaire):
+def test_questionnaire_in_full(client, questionnaire, questionnaires_shipped):
     body = client.get(f"/api/v1/vragenlijsten/{questionnaire.id}").json()
     assert body["versie"] == questionnaire.versie
     assert [d["code"] for d in body["domeinen"]] == ["A", "B", "C", "D", "E", "F"]
@@ -77,15 +77,20 @@ def test_questionnaire_in_full(client, questionnaire):
     assert [n["niveau"] for n in first["niveaus"]] == [0, 1, 2, 3]
     assert first["niveaus"][0]["aanbeveling"] and first["niveaus"][2]["aanbeveling"] is None
     assert "nvtToegestaan" in first and "regionaalToegestaan" in first
+    plateaus = {v["id"]: v["plateau"] for d in body["domeinen"] for v in d["vragen"]}
+    assert plateaus == {q.id: q.plateau for q in questionnaire.questions()}
     listed = client.get("/api/v1/vragenlijsten").json()
     assert listed == [
         {
-            "id": questionnaire.id,
-            "versie": questionnaire.versie,
-            "titel": questionnaire.titel,
-            "aantalVragen": len(questionnaire.questions()),
+            "id": version.id,
+            "versie": version.versie,
+            "titel": version.titel,
+            "aantalVragen": len(version.questions()),
         }
+        for version in questionnaires_shipped
     ]
+    older = client.get(f"/api/v1/vragenlijsten/{questionnaire.id}?versie=2026.1").json()
+    assert older["versie"] == "2026.1"
     missing = client.get(f"/api/v1/vragenlijsten/{questionnaire.id}?versie=1999.1")
     assert missing.status_code == 404
 

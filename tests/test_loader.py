@@ -7,8 +7,8 @@ import pytest
 from assess.framework.loader import (
     Problem,
     QuestionnaireInvalid,
+    carried_over,
     parse_questionnaire,
-    previous_question_ids,
 )
 
 from conftest import DATA
@@ -120,30 +120,91 @@ def test_meaning_checks(old, new, path, message):
     assert all(p.line for p in found)
 
 
+def versioned(version: str, mapping: str = "") -> str:
+    return MINI.replace('versie: "2026.1"', f'versie: "{version}"') + mapping
+
+
+OLD = parse_questionnaire(versioned("2025.1"))
+
+
 def test_mapping_to_previous_version_is_checked():
-    old = parse_questionnaire(MINI.replace('versie: "2026.1"', 'versie: "2025.1"'))
     mapping = (
-        '\nvorige_versie:\n  versie: "2025.1"\n  koppeling:\n    A1: A2\n    B1: X9\n    C1: A1\n'
+        '\nvorige_versie:\n  versie: "2025.1"\n  vragen:\n'
+        "    A1: A2\n    A2: A2\n    X9: B1\n    B1: {naar: C1}\n"
     )
-    found = {(p.path, p.message) for p in problems_of(MINI + mapping, [old])}
+    found = {(p.path, p.message) for p in problems_of(versioned("2026.1", mapping), [OLD])}
     assert found == {
-        ("vorige_versie.koppeling.B1", "versie 2025.1 heeft geen vraag 'X9'"),
-        ("vorige_versie.koppeling.C1", "vraag 'C1' bestaat niet"),
+        ("vorige_versie.vragen.X9", "versie 2025.1 heeft geen vraag 'X9'"),
+        ("vorige_versie.vragen.B1", "vraag 'C1' bestaat niet"),
+        (
+            "vorige_versie.vragen",
+            "vraag die een overgenomen antwoord krijgt, 'A2' komt meer dan eens voor",
+        ),
     }
 
 
+def test_every_old_question_is_mapped_or_dropped_with_a_reason():
+    mapping = (
+        '\nvorige_versie:\n  versie: "2025.1"\n  vragen:\n'
+        "    A1: A1\n    A2: {naar: A2, overnemen: false}\n"
+    )
+    found = {(p.path, p.message) for p in problems_of(versioned("2026.1", mapping), [OLD])}
+    assert found == {
+        ("vorige_versie.vragen.A2", "geef de reden waarom het antwoord niet overgaat"),
+        (
+            "vorige_versie.vragen",
+            "vraag 'B1' van versie 2025.1 ontbreekt: koppel of laat vervallen",
+        ),
+    }
+    dropped = mapping.replace("A2: {naar: A2, overnemen: false}", "A2: {}") + "    B1: B1\n"
+    found = {(p.path, p.message) for p in problems_of(versioned("2026.1", dropped), [OLD])}
+    assert found == {("vorige_versie.vragen.A2", "geef de reden waarom de vraag vervalt")}
+
+
 def test_mapping_must_point_to_an_older_version():
-    mapping = '\nvorige_versie:\n  versie: "2027.1"\n'
+    mapping = '\nvorige_versie:\n  versie: "2027.1"\n  vragen: {}\n'
     [problem] = problems_of(MINI + mapping)
     assert problem.message == "versie 2027.1 is niet ouder dan 2026.1"
 
 
-def test_previous_question_ids_follow_the_mapping():
-    old = parse_questionnaire(MINI.replace('versie: "2026.1"', 'versie: "2025.1"'))
-    new = parse_questionnaire(
-        MINI + '\nvorige_versie:\n  versie: "2025.1"\n  koppeling:\n    A1: A2\n    A2: null\n'
+def test_answers_carry_over_only_where_the_meaning_was_kept():
+    mapping = (
+        '\nvorige_versie:\n  versie: "2025.1"\n  vragen:\n'
+        "    A1: A2\n    A2: {naar: A1, overnemen: false, reden: andere niveaus}\n"
+        "    B1: {reden: vervallen}\n"
     )
-    assert previous_question_ids(new, old) == {"A1": "A2", "B1": "B1"}
+    new = parse_questionnaire(versioned("2026.1", mapping), [OLD])
+    assert carried_over(new, OLD) == {"A2": "A1"}
+    assert carried_over(new, new) == {"A1": "A1", "A2": "A2", "B1": "B1"}
+
+
+def test_answers_carry_over_across_several_versions():
+    middle = parse_questionnaire(
+        versioned(
+            "2025.2",
+            '\nvorige_versie:\n  versie: "2025.1"\n  vragen:\n    A1: A2\n    A2: A1\n    B1: B1\n',
+        ),
+        [OLD],
+    )
+    newest = parse_questionnaire(
+        versioned(
+            "2026.1",
+            '\nvorige_versie:\n  versie: "2025.2"\n  vragen:\n'
+            "    A1: A1\n    A2: A2\n    B1: {reden: vervallen}\n",
+        ),
+        [OLD, middle],
+    )
+    assert carried_over(newest, OLD, [middle]) == {"A1": "A2", "A2": "A1"}
+    # without the version in between, the same ids are the best guess
+    assert carried_over(newest, OLD) == {"A1": "A1", "A2": "A2", "B1": "B1"}
+
+
+def test_the_shipped_versions_map_every_question(questionnaires_shipped):
+    first, newest = questionnaires_shipped[0], questionnaires_shipped[-1]
+    successors = newest.vorige_versie.successors()
+    assert set(successors) == {q.id for q in first.questions()}
+    carried = carried_over(newest, first)
+    assert len(carried) >= 30 and set(carried.values()) <= {q.id for q in first.questions()}
 
 
 def test_problem_renders_file_line_path_and_message():

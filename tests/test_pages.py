@@ -263,8 +263,14 @@ def test_results_show_charts_with_text_alternatives_gaps_and_comparison(
     domains = [r.th.get_text(strip=True) for r in page.select("#tabel-domeinen tbody tr")]
     assert domains == [f"{d.code}. {d.titel}" for d in questionnaire.domeinen]
     gaps = [li["id"] for li in page.select("li.gap")]
-    assert gaps == ["tekort-A1", "tekort-B3"]  # weight 3 x 2 = 6 before weight 3 x 2 in order
+    assert gaps == ["tekort-A1"]  # 'weet ik niet' is no gap: it is to find out
+    assert [li["id"] for li in page.select("ul.unknowns li")] == ["uitzoeken-B3"]
+    assert questionnaire.question("B3").uitzoeken in page.get_text()
     assert questionnaire.question("A1").aanbevelingen[0] in page.get_text()
+    verdict = page.select_one("p.verdict")
+    assert verdict["data-oordeel"] == "grotendeels" and "Grotendeels op basisniveau" in verdict.text
+    for table in ("#tabel-themas", "#tabel-vormen", "#tabel-doelgroepen", "#tabel-eigen-regio"):
+        assert page.select(f"{table} tbody tr"), table
     peer_headings = [h.get_text(" ", strip=True) for h in page.select("section.peer h3")]
     assert len(peer_headings) == 4 and peer_headings[-1].startswith("Alle gemeenten")
     suppressed = page.select("section.peer .utrecht-alert")

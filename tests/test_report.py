@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assess import i18n, report
+from assess import i18n, labels, report
 from assess.db.models import Municipality, ReportCache
 from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
@@ -159,7 +159,7 @@ def test_cover_names_gemeente_year_version_and_status(reports):
     cover = PdfReader(io.BytesIO(reports.dutch.pdf)).pages[0].extract_text()
     assert "Gemeente Zwolle" in cover
     assert "Zwolle (GM0193)" in cover
-    assert "2025" in cover and "versie 2026.1" in cover
+    assert "2025" in cover and f"versie {reports.data.version}" in cover
     assert "ingediend" in cover
     assert "CONCEPT" not in reports.dutch.text
 
@@ -172,29 +172,38 @@ def test_every_domain_is_listed_with_its_score(reports):
         expected = rf"{domain.code}\. {re.escape(domain.titel)} {round(group.score)} "
         assert re.search(expected, text), (expected, text)
     for pillar in reports.data.scores.pillars:
-        assert re.search(rf"{pillar.key.capitalize()} {round(pillar.score)} ", text)
+        label = labels.PILLARS[pillar.key]
+        assert re.search(rf"{label} {round(pillar.score)} ", text), label
     total = round(reports.data.scores.total.score)
-    assert f"in totaal {total} van de 100 punten" in reports.dutch.text
+    assert f"de basisscore is {total} van de 100" in " ".join(reports.dutch.text.split())
 
 
 def test_gaps_are_listed_in_priority_order(reports):
-    text = section(reports.dutch.text, "Tekorten en aanbevelingen: actieplan", "Inzichttekorten")
+    text = section(reports.dutch.text, "Tekorten en aanbevelingen: actieplan", "Uit te zoeken")
     listed = re.findall(r"^(\d+) ([A-F]\d{1,2}) ", text, re.M)
-    gaps = reports.data.analysis.gaps
-    assert len(gaps) > 5
+    analysis = reports.data.analysis
+    gaps = analysis.gaps
+    assert len(analysis.basis_gaps) > 5 and analysis.deepening_gaps
     assert [question for _rank, question in listed] == [g.question_id for g in gaps]
-    assert [int(rank) for rank, _question in listed] == list(range(1, len(gaps) + 1))
+    assert [int(rank) for rank, _question in listed] == [
+        *range(1, len(analysis.basis_gaps) + 1),
+        *range(1, len(analysis.deepening_gaps) + 1),
+    ]
     assert gaps[0].recommendation.split()[0] in text
     summary = section(reports.dutch.text, "Managementsamenvatting", "Scores per domein")
     top = re.findall(r"^([A-F]\d{1,2})\. ", summary, re.M)
     assert top == [g.question_id for g in gaps[:5]]
 
 
-def test_insight_gaps_have_their_own_list(reports):
-    text = section(reports.dutch.text, "Inzichttekorten", "Bijlage A.")
-    insight = [g.question_id for g in reports.data.analysis.insight_gaps]
-    assert insight
-    assert re.findall(r"^([A-F]\d{1,2}) ", text, re.M) == insight
+def test_unknowns_have_their_own_list_with_whom_to_ask(reports):
+    text = section(reports.dutch.text, "Uit te zoeken", "Bijlage A.")
+    unknowns = reports.data.analysis.unknowns
+    assert unknowns
+    assert re.findall(r"^([A-F]\d{1,2}) ", text, re.M) == [u.question_id for u in unknowns]
+    assert unknowns[0].ask.split()[0] in text
+    assert not {u.question_id for u in unknowns} & {
+        g.question_id for g in reports.data.analysis.gaps
+    }
 
 
 def test_small_peer_group_says_why_it_is_suppressed(reports):
@@ -203,13 +212,14 @@ def test_small_peer_group_says_why_it_is_suppressed(reports):
     assert "Te weinig vergelijkingsmateriaal: 1 van de minimaal 5 ingediende" in text
     assert "Alle gemeenten (n = 6)" in text
     all_stats = reports.data.peer("alle").comparison.statistics[("totaal", "totaal")]
-    assert re.search(rf"Totaal \d+ {round(all_stats.median)} {round(all_stats.q1)}–", text)
+    assert re.search(rf"Basisniveau \d+ {round(all_stats.median)} {round(all_stats.q1)}–", text)
 
 
 def test_trend_scores_the_earlier_year(reports):
     text = section(reports.dutch.text, "Ontwikkeling door de jaren", "Tekorten en aanbevelingen")
-    assert "2024" in text and re.search(r"Totaal 50 \d+", text)  # 2024: every answer level 1
-    assert "Vergelijkbare vragen 53/53 53/53" in text
+    assert "2024" in text and re.search(r"Basisscore 50 \d+", text)  # 2024: every answer 1
+    n = len(reports.data.questionnaire.questions())
+    assert f"Vergelijkbare vragen {n}/{n} {n}/{n}" in text
 
 
 def test_appendix_prints_user_text_escaped_and_nothing_is_fetched(reports):
@@ -234,7 +244,7 @@ def test_table_of_contents_page_numbers_and_running_header(reports):
     pages = [page.extract_text() for page in reader.pages]
     count = len(pages)
     toc = dict(re.findall(r"^(\S.*?) \.{5,}\s*(\d+)$", pages[1], re.M))
-    assert len(toc) == 8
+    assert len(toc) == 9
     for title, number in toc.items():
         page = pages[int(number) - 1]
         assert title in page, (title, number)
@@ -285,7 +295,7 @@ def test_charts_are_figures_with_alternative_text_and_tables_follow(reports):
     assert shown
     assert len(figures) == 2 + len(shown) + 1  # domains, pillars, each shown group, the trend
     assert all(alts), alts
-    domains = next(a for a in alts if a.startswith("Scores per domein"))
+    domains = next(a for a in alts if a.startswith("Basisscore per domein"))
     first = reports.data.scores.domains[0]
     assert f"A. Beleid en borging {round(first.score)}" in domains
 
@@ -296,11 +306,14 @@ def test_trend_maps_questions_across_questionnaire_versions(session, questionnai
 
     from conftest import QUESTIONNAIRE_FILE
 
-    text = QUESTIONNAIRE_FILE.read_text(encoding="utf-8").replace(
-        'versie: "2026.1"', 'versie: "2027.1"', 1
+    text = QUESTIONNAIRE_FILE.read_text(encoding="utf-8")
+    text = text[: text.index("\nvorige_versie:")].replace(
+        f'versie: "{questionnaire.versie}"', 'versie: "2027.1"', 1
     )
+    swapped = {"A1": "A2", "A2": "A1"}
+    mapping = "".join(f"    {q.id}: {swapped.get(q.id, q.id)}\n" for q in questionnaire.questions())
     newer = parse_questionnaire(
-        text + '\nvorige_versie:\n  versie: "2026.1"\n  koppeling:\n    A1: A2\n    A2: A1\n',
+        text + f'\nvorige_versie:\n  versie: "{questionnaire.versie}"\n  vragen:\n{mapping}',
         [questionnaire],
     )
     answers = {q.id: Answer("2") for q in questionnaire.questions()}
@@ -311,7 +324,11 @@ def test_trend_maps_questions_across_questionnaire_versions(session, questionnai
     assert item.questionnaire.versie == "2027.1"
     [earlier] = results.results(session, officer(OWN), item.id, 5).trend
     levels = {q.question_id: q.level for q in earlier.scores.questions}
-    assert (earlier.year, earlier.version, earlier.mapped) == (YEAR - 1, "2026.1", 53)
+    assert (earlier.year, earlier.version, earlier.mapped) == (
+        YEAR - 1,
+        questionnaire.versie,
+        len(questionnaire.questions()),
+    )
     assert (levels["A1"], levels["A2"]) == (0, 3)
 
 

@@ -123,8 +123,8 @@ def test_gap_analysis_of_a_stored_assessment(session, questionnaire):
     answering.save_answer(session, ZWOLLE, item.id, "B1", Answer("0"))
     answering.save_answer(session, ZWOLLE, item.id, "C1", Answer("onbekend"))
     analysis = assessments.get(session, ZWOLLE, item.id).analysis()
-    assert {g.question_id for g in analysis.gaps} == {"B1", "C1"}
-    assert [g.question_id for g in analysis.insight_gaps] == ["C1"]
+    assert {g.question_id for g in analysis.gaps} == {"B1"}
+    assert [u.question_id for u in analysis.unknowns] == ["C1"]
     assert analysis.open_questions == []
     assert (
         analysis.gaps[0].recommendation

@@ -135,6 +135,7 @@ class Assessment(Base):
     status: Mapped[str] = mapped_column(String(20), default=Status.CONCEPT.value)
     sharing: Mapped[str] = mapped_column(String(20), default=Sharing.ANONYMISED.value)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    region: Mapped[str | None] = mapped_column(String(200))  # what regional answers rely on
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

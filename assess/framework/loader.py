@@ -217,28 +217,33 @@ def _levels(levels: list[int]) -> str:
 def _mapping_problems(q: Questionnaire, earlier: list[Questionnaire]) -> Iterator[Problem]:
     previous = q.vorige_versie
     assert previous is not None
+    at = "vorige_versie.vragen"
     if _version_key(previous.versie) >= _version_key(q.versie):
         yield Problem(
             "vorige_versie.versie", f"versie {previous.versie} is niet ouder dan {q.versie}"
         )
     own_ids = {x.id for x in q.questions()}
-    for new_id in previous.koppeling:
-        if new_id not in own_ids:
-            yield Problem(f"vorige_versie.koppeling.{new_id}", f"vraag '{new_id}' bestaat niet")
-    yield from _duplicates(
-        (v for v in previous.koppeling.values() if v is not None),
-        "vorige_versie.koppeling",
-        "oude vraag-id",
-    )
+    successors = previous.successors()
+    for old_id, successor in successors.items():
+        if successor.naar is not None and successor.naar not in own_ids:
+            yield Problem(f"{at}.{old_id}", f"vraag '{successor.naar}' bestaat niet")
+        if successor.naar is None and not successor.reden:
+            yield Problem(f"{at}.{old_id}", "geef de reden waarom de vraag vervalt")
+        if successor.naar is not None and not successor.overnemen and not successor.reden:
+            yield Problem(f"{at}.{old_id}", "geef de reden waarom het antwoord niet overgaat")
+    carried = (s.naar for s in successors.values() if s.carries_over)
+    yield from _duplicates(carried, at, "vraag die een overgenomen antwoord krijgt,")
     old = next((e for e in earlier if e.id == q.id and e.versie == previous.versie), None)
     if old is None:
         return
-    old_ids = {x.id for x in old.questions()}
-    for new_id, old_id in previous.koppeling.items():
-        if old_id is not None and old_id not in old_ids:
+    old_ids = [x.id for x in old.questions()]
+    for old_id in successors:
+        if old_id not in old_ids:
+            yield Problem(f"{at}.{old_id}", f"versie {old.versie} heeft geen vraag '{old_id}'")
+    for old_id in old_ids:
+        if old_id not in successors:
             yield Problem(
-                f"vorige_versie.koppeling.{new_id}",
-                f"versie {old.versie} heeft geen vraag '{old_id}'",
+                at, f"vraag '{old_id}' van versie {old.versie} ontbreekt: koppel of laat vervallen"
             )
 
 
@@ -246,16 +251,31 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def previous_question_ids(q: Questionnaire, old: Questionnaire) -> dict[str, str]:
-    """Map this version's question ids to the ids they had in `old` (for trends)."""
-    old_ids = {x.id for x in old.questions()}
-    mapping = q.vorige_versie.koppeling if q.vorige_versie else {}
-    result: dict[str, str] = {}
-    for question in q.questions():
-        old_id = mapping.get(question.id, question.id)
-        if old_id is not None and old_id in old_ids:
-            result[question.id] = old_id
-    return result
+def carried_over(
+    newer: Questionnaire, older: Questionnaire, known: Iterable[Questionnaire] = ()
+) -> dict[str, str]:
+    """This version's question ids -> the ids in `older` whose answers carry over to them.
+
+    The same version maps every question to itself. A newer version follows its
+    `vorige_versie` back, through the versions in `known`, to `older`: only questions whose
+    meaning was kept carry an answer. Without a way back, questions keep their own ids.
+    """
+    if newer.versie == older.versie:
+        return {x.id: x.id for x in newer.questions()}
+    versions = {v.versie: v for v in (*known, older, newer) if v.id == newer.id}
+    mapping = {x.id: x.id for x in newer.questions()}
+    current = newer
+    while _version_key(current.versie) > _version_key(older.versie):
+        previous = current.vorige_versie
+        if previous is None or previous.versie not in versions:
+            break
+        back = {s.naar: old for old, s in previous.successors().items() if s.carries_over}
+        mapping = {new: back[mid] for new, mid in mapping.items() if mid in back}
+        current = versions[previous.versie]
+    if current.versie == older.versie:
+        return mapping
+    old_ids = {x.id for x in older.questions()}  # no way back: the same ids carry over
+    return {new: mid for new, mid in mapping.items() if mid in old_ids}
 
 
 # --- locations -------------------------------------------------------------------------

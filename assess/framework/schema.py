@@ -19,6 +19,10 @@ LevelTexts = dict[int, NonEmpty]
 
 
 class Pillar(StrEnum):
+    """Zorg, signalering and handhaving are the approach itself; regie (policy, money,
+    ownership, evaluation, the council) is the foundation that carries all three."""
+
+    REGIE = "regie"
     ZORG = "zorg"
     SIGNALERING = "signalering"
     HANDHAVING = "handhaving"
@@ -56,6 +60,10 @@ class TargetGroup(StrEnum):
     AMV = "amv"
     ARBEIDSMIGRANTEN = "arbeidsmigranten"
     ZONDER_VERBLIJFSSTATUS = "zonder_verblijfsstatus"
+    SEKSWERKERS = "sekswerkers"
+    JEUGDZORG = "jeugdzorg"  # young people in (residential) youth care
+    ASIEL = "asiel"  # asylum seekers and displaced persons, such as those from Ukraine
+    DADERS = "daders"  # (possible) perpetrators, including victims who also offend
 
 
 class ActionLine(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -92,6 +100,8 @@ class Question(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     regionaal_toegestaan: bool = False
     uitbuitingsvormen: list[Exploitation] = []
     doelgroepen: list[TargetGroup] = []
+    # Who can tell, when the municipality answers 'weet ik niet' (the action is to find out).
+    uitzoeken: NonEmpty | None = None
 
     def source_ids(self) -> list[str]:
         """Source ids without the '#onderdeel' suffix."""
@@ -105,15 +115,30 @@ class Domain(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     vragen: Annotated[list[Question], msgspec.Meta(min_length=1)]
 
 
-class PreviousVersion(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    """Maps question ids of this version to those of an earlier version (for trends).
+class Successor(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """What became of a question of the earlier version."""
 
-    A question absent from `koppeling` keeps its own id if the earlier version has it;
-    `null` as a value says the question is new.
-    """
+    naar: QuestionId | None = None  # the question of this version; None: dropped
+    overnemen: bool = True  # the meaning is kept: the answer carries over (prefill, trends)
+    reden: str | None = None  # why it was dropped, or why its answer does not carry over
+
+    @property
+    def carries_over(self) -> bool:
+        return self.naar is not None and self.overnemen
+
+
+class PreviousVersion(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """Every question of the earlier version, by its old id: the new id (`A1: A3`, the answer
+    carries over) or a `Successor` that says it was dropped or changed, and why."""
 
     versie: NonEmpty
-    koppeling: dict[str, str | None] = {}
+    vragen: dict[str, QuestionId | Successor]
+
+    def successors(self) -> dict[str, Successor]:
+        return {
+            old: Successor(naar=new) if isinstance(new, str) else new
+            for old, new in self.vragen.items()
+        }
 
 
 class Questionnaire(msgspec.Struct, forbid_unknown_fields=True, frozen=True):

@@ -17,7 +17,7 @@ from assess.access import Principal, Sharing, can_write
 from assess.db.models import Answer, AnswerChange, Assessment, AssessmentScore, utcnow
 from assess.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from assess.framework import answers as rules
-from assess.framework.loader import previous_question_ids
+from assess.framework.loader import carried_over
 from assess.framework.scoring import Scores, scored_groups
 from assess.framework.vocabulary import FIRST_YEAR, Status
 from assess.i18n import _
@@ -28,6 +28,8 @@ from assess.services.assessments import (
     view,
     writable_row,
 )
+
+MAX_REGION = 200  # characters of a region's name
 
 
 def start(
@@ -51,6 +53,7 @@ def start(
         questionnaire_version=questionnaires.version_row(session),
         status=Status.CONCEPT,
         synthetic=synthetic,
+        region=f"RIEC {gemeente.riec}" if gemeente.riec else None,
     )
     session.add(row)
     session.flush()
@@ -105,7 +108,7 @@ def _prefill(session: Session, who: Principal, row: Assessment) -> int:
     earlier = questionnaires.definition_of(previous.questionnaire_version)
     old_answers = {a.question_id: a for a in previous.answers}
     copied = 0
-    for new_id, old_id in previous_question_ids(current, earlier).items():
+    for new_id, old_id in carried_over(current, earlier, questionnaires.stored(session)).items():
         old = old_answers.get(old_id)
         question = current.question(new_id)
         if old is None or question is None:
@@ -270,8 +273,31 @@ def score_rows(assessment_id: uuid.UUID, scores: Scores) -> list[AssessmentScore
             assessment_id=assessment_id,
             scope=scope,
             key=group.key,
-            score=group.score,
+            score=value,
             coverage=group.coverage,
         )
-        for scope, group in scored_groups(scores)
+        for scope, group, value in scored_groups(scores)
     ]
+
+
+def set_region(
+    session: Session, who: Principal, assessment_id: uuid.UUID | str, region: str
+) -> AssessmentView:
+    """Name the region (RIEC, centrumgemeente) that the regional answers rely on."""
+    row = writable_row(session, who, assessment_id)
+    if row.status == Status.SUBMITTED:
+        raise Conflict(_("Deze zelfevaluatie is ingediend; de regio ligt vast."))
+    name = " ".join(region.split())
+    if len(name) > MAX_REGION:
+        raise InvalidInput(
+            _("De naam van de regio is te lang."),
+            {"regio": _("Gebruik hoogstens {n} tekens.").format(n=MAX_REGION)},
+        )
+    if row.region != (name or None):
+        old, row.region = row.region, name or None
+        row.updated_at = utcnow()
+        audit.record(
+            session, who, "assessment.region", "zelfevaluatie", row.id, oud=old, nieuw=name
+        )
+        session.flush()
+    return view(row, who)

@@ -72,6 +72,7 @@ class AssessmentView(msgspec.Struct, frozen=True):
     status: Status
     sharing: Sharing
     synthetic: bool
+    region: str | None  # the region that answers 'regionaal geregeld' rely on
     version: int
     created_at: datetime
     updated_at: datetime
@@ -88,7 +89,8 @@ class AssessmentView(msgspec.Struct, frozen=True):
         return {qid: row.answer for qid, row in self.answers.items()}
 
     def analysis(self) -> GapAnalysis:
-        return analyse(self.questionnaire, score(self.questionnaire, self.answer_values()))
+        scores = score(self.questionnaire, self.answer_values())
+        return analyse(self.questionnaire, scores, self.region, _)
 
     def progress(self, domain: str | None = None) -> Progress:
         ids = {
@@ -130,6 +132,7 @@ def view(row: Assessment, who: Principal) -> AssessmentView:
         status=Status(row.status),
         sharing=Sharing(row.sharing),
         synthetic=row.synthetic,
+        region=row.region,
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -16,8 +16,18 @@ from sqlalchemy.orm import Session
 
 from assess import exports
 from assess.access import COUNTED_IN_AGGREGATES, Principal, Sharing
-from assess.db.models import Answer, Assessment, AssessmentScore, Municipality
+from assess.db.models import (
+    Answer as AnswerRow,
+)
+from assess.db.models import (
+    Assessment,
+    AssessmentScore,
+    Municipality,
+    QuestionnaireVersion,
+)
 from assess.errors import NotFound
+from assess.framework.answers import Answer
+from assess.framework.loader import carried_over
 from assess.framework.national import (
     Cell,
     NamedAssessment,
@@ -27,6 +37,7 @@ from assess.framework.national import (
     level_distribution,
     national_picture,
 )
+from assess.framework.scoring import score, scored_groups
 from assess.framework.statistics import ScoreKey
 from assess.framework.vocabulary import DIMENSIONS, Grouping, Status
 from assess.i18n import _
@@ -61,7 +72,11 @@ def years(session: Session, who: Principal) -> list[int]:
 
 
 def _records(session: Session, year: int, region: str | None) -> list[Record]:
-    """One record per counted assessment: its groups and stored scores (one query)."""
+    """One record per counted assessment: its groups and its scores on the newest version of
+    the questionnaire, so that every year and every version are scored alike. Assessments on
+    the newest version bring their stored scores (one query); older ones are scored from
+    their answers, carried over to the newest version where the meaning was kept."""
+    newest = questionnaires.version_row(session)
     columns = [register.GROUP_COLUMNS[d] for d in DIMENSIONS]
     query = (
         select(
@@ -73,7 +88,7 @@ def _records(session: Session, year: int, region: str | None) -> list[Record]:
         )
         .join(Municipality, Municipality.code == Assessment.municipality_code)
         .join(AssessmentScore, AssessmentScore.assessment_id == Assessment.id)
-        .where(*_counted(region, year))
+        .where(*_counted(region, year), Assessment.questionnaire_version_id == newest.id)
     )
     groups: dict[str, dict[str, str | None]] = {}
     scores: dict[str, dict[ScoreKey, float | None]] = defaultdict(dict)
@@ -81,7 +96,33 @@ def _records(session: Session, year: int, region: str | None) -> list[Record]:
         key = str(assessment_id)
         groups.setdefault(key, dict(zip(DIMENSIONS, attributes, strict=True)))
         scores[key][(scope, score_key)] = value
-    return [Record(key, groups[key], scores[key]) for key in groups]
+    stored = [Record(key, groups[key], scores[key]) for key in groups]
+    return stored + _mapped_records(session, year, region, newest)
+
+
+def _mapped_records(
+    session: Session, year: int, region: str | None, newest: QuestionnaireVersion
+) -> list[Record]:
+    """Assessments of the year on an older version, scored on the newest version."""
+    current = questionnaires.definition_of(newest)
+    known = questionnaires.stored(session)
+    rows = session.execute(
+        select(Assessment, *[register.GROUP_COLUMNS[d] for d in DIMENSIONS])
+        .join(Municipality, Municipality.code == Assessment.municipality_code)
+        .where(*_counted(region, year), Assessment.questionnaire_version_id != newest.id)
+    )
+    records = []
+    for row, *attributes in rows:
+        older = questionnaires.definition_of(row.questionnaire_version)
+        given = {a.question_id: Answer(a.code, a.regional) for a in row.answers}
+        mapping = carried_over(current, older, known)
+        mapped = {new: given[old] for new, old in mapping.items() if old in given}
+        values = {
+            (scope, group.key): value
+            for scope, group, value in scored_groups(score(current, mapped))
+        }
+        records.append(Record(str(row.id), dict(zip(DIMENSIONS, attributes, strict=True)), values))
+    return records
 
 
 def _level_counts(
@@ -98,10 +139,10 @@ def _level_counts(
     if version is None:
         return {}, 0
     counts = session.execute(
-        select(Answer.question_id, Answer.code, func.count())
-        .join(Assessment, Assessment.id == Answer.assessment_id)
+        select(AnswerRow.question_id, AnswerRow.code, func.count())
+        .join(Assessment, Assessment.id == AnswerRow.assessment_id)
         .where(*_counted(region, year), Assessment.questionnaire_version_id == version[0])
-        .group_by(Answer.question_id, Answer.code)
+        .group_by(AnswerRow.question_id, AnswerRow.code)
     )
     return {(q, code): n for q, code, n in counts}, version[1]
 

@@ -32,7 +32,7 @@ class PeerComparison:
 
 
 def own_scores(scores: Scores) -> dict[ScoreKey, float | None]:
-    return {(scope, group.key): group.score for scope, group in scored_groups(scores)}
+    return {(scope, group.key): value for scope, group, value in scored_groups(scores)}
 
 
 def peer_comparison(

@@ -123,10 +123,10 @@ def generate(
                     "assessment_id": assessment_id,
                     "scope": scope,
                     "key": group.key,
-                    "score": group.score,
+                    "score": value,
                     "coverage": group.coverage,
                 }
-                for scope, group in scored_groups(score(questionnaire, given))
+                for scope, group, value in scored_groups(score(questionnaire, given))
             ]
     if assessments:
         session.execute(insert(Assessment), assessments)

@@ -26,28 +26,21 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assess import i18n, report
+from assess import i18n, labels, report
 from assess.access import Principal
 from assess.db.models import Assessment, ReportCache
 from assess.errors import NotFound
 from assess.framework.gaps import Gap, GapAnalysis
 from assess.framework.schema import Question, Questionnaire
-from assess.framework.scoring import GroupScore, Scores
+from assess.framework.scoring import GroupScore, Scores, Verdict
 from assess.framework.vocabulary import Status
-from assess.i18n import N_, _
+from assess.i18n import _
 from assess.services import benchmark, questionnaires, register
 from assess.services.assessments import AnswerView, readable_row
 from assess.services.comparison import PeerComparison
 from assess.services.results import TrendYear, results
 
 TOP_ACTIONS = 5
-# Bands of the total score (0-100 against the basis level) named on the summary page.
-LEVEL_BANDS = (
-    (100.0, N_("Basisniveau gehaald")),
-    (75.0, N_("Grotendeels op basisniveau")),
-    (50.0, N_("Deels op basisniveau")),
-    (0.0, N_("Grotendeels onder het basisniveau")),
-)
 
 
 @dataclass(frozen=True)
@@ -65,6 +58,7 @@ class ReportData:
     min_group_size: int
     trend: list[TrendYear]
     answers: dict[str, AnswerView]
+    region: str | None
 
     @property
     def submitted(self) -> bool:
@@ -88,18 +82,20 @@ class ReportData:
 
     @property
     def level_band(self) -> str | None:
-        total = self.scores.total.score
-        if total is None:
-            return None
-        return next(label for bound, label in LEVEL_BANDS if total >= bound - 1e-9)
+        found = self.scores.verdict
+        return labels.VERDICTS[found] if found else None
 
     @property
-    def questions_at_target(self) -> int:
-        return sum(q.level is not None and q.level >= q.target for q in self.scores.questions)
+    def reached(self) -> bool:
+        return self.scores.verdict == Verdict.REACHED
 
     @property
-    def scored_questions(self) -> int:
-        return sum(q.counts for q in self.scores.questions)
+    def basis_at_target(self) -> int:
+        return sum(q.met for q in self.scores.basis_counted)
+
+    @property
+    def basis_questions(self) -> int:
+        return len(self.scores.basis_counted)
 
     def _ranked(self) -> list[GroupScore]:
         order = {d.key: i for i, d in enumerate(self.scores.domains)}
@@ -157,6 +153,7 @@ def gather(
             min_group_size=min_group_size,
             trend=found.trend,
             answers=item.answers,
+            region=item.region,
         )
 
 

@@ -17,7 +17,7 @@ from assess.access import Principal
 from assess.db.models import Assessment
 from assess.framework import answers as rules
 from assess.framework.gaps import GapAnalysis
-from assess.framework.loader import previous_question_ids
+from assess.framework.loader import carried_over
 from assess.framework.scoring import Scores, score
 from assess.framework.vocabulary import PeerGroup, Status
 from assess.services import questionnaires, register
@@ -82,15 +82,13 @@ def earlier_years(session: Session, who: Principal, row: Assessment) -> list[Tre
         .where(Assessment.year < row.year)
         .order_by(Assessment.year)
     )
+    known = questionnaires.stored(session)
     years = []
     for old in earlier:
         if not may_read(session, who, old):
             continue
         old_questionnaire = questionnaires.definition_of(old.questionnaire_version)
-        if old.questionnaire_version_id == row.questionnaire_version_id:
-            mapping = {q.id: q.id for q in current.questions()}
-        else:
-            mapping = previous_question_ids(current, old_questionnaire)
+        mapping = carried_over(current, old_questionnaire, known)
         old_answers = {
             a.question_id: rules.Answer(a.code, a.regional, a.explanation, a.evidence)
             for a in old.answers

@@ -23,6 +23,7 @@ from assess.web.schemas.assessments import (
     DelingInvoer,
     IndienInvoer,
     NieuweZelfevaluatie,
+    RegioInvoer,
     Zelfevaluatie,
     ZelfevaluatieSamenvatting,
     ZelfevaluatiesPagina,
@@ -204,6 +205,29 @@ class ZelfevaluatieController(Controller):
         data: JSONBody[DelingInvoer],
     ) -> Response[Zelfevaluatie]:
         return full(answering.set_sharing(db, viewer(request), zelfevaluatie_id, data.deling))
+
+    @put(
+        "/regio",
+        sync_to_thread=True,
+        operation_id="putRegio",
+        response_headers=ETAG,
+        summary="Noem de regio van de regionaal geregelde antwoorden",
+        description=(
+            "De regio, zoals het RIEC of de centrumgemeente, waarop antwoorden met "
+            "`regionaal: true` steunen. Een nieuwe zelfevaluatie noemt de RIEC-regio van de "
+            "gemeente. Een tekort op een regionaal geregelde vraag wordt een actie om met deze "
+            "regio te bespreken. Na indienen ligt de regio vast (409)."
+        ),
+        responses=WRITE_ERRORS,
+    )
+    def put_regio(
+        self,
+        request: AnyRequest,
+        db: Db,
+        zelfevaluatie_id: AssessmentId,
+        data: JSONBody[RegioInvoer],
+    ) -> Response[Zelfevaluatie]:
+        return full(answering.set_region(db, viewer(request), zelfevaluatie_id, data.regio))
 
     @post(
         "/indienen",

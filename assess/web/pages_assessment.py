@@ -35,6 +35,11 @@ def domain_of(item: AssessmentView, code: str) -> Domain:
     return domain
 
 
+def domain_or_first(item: AssessmentView, code: str) -> Domain:
+    domains = item.questionnaire.domeinen
+    return next((d for d in domains if d.code == code), domains[0])
+
+
 def expected_version(form: dict[str, Any]) -> int | None:
     raw = text(form, "versie")
     return int(raw) if raw.isdigit() else None
@@ -75,6 +80,8 @@ class AssessmentPages(Controller):
             "fouten": {},
             "melding": None,
             "alleen_lezen": not item.writable,
+            "regio_getypt": None,
+            "fout_regio": None,
         }
         return page("domein.html", status, **{**context, **extra})
 
@@ -138,6 +145,24 @@ class AssessmentPages(Controller):
         return self._domain_page(
             db, who, item, domain, melding=("ok", _("Uw antwoorden zijn opgeslagen."))
         )
+
+    @post("/regio", sync_to_thread=True, status_code=HTTP_200_OK)
+    def save_region(
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId, data: Form
+    ) -> Template | Redirect:
+        """Name the region the regional answers rely on; back to the domain page."""
+        who, typed = viewer(request), text(data, "regio")
+        try:
+            item = answering.set_region(db, who, zelfevaluatie_id, typed)
+        except InvalidInput as exc:
+            item = assessments.get(db, who, zelfevaluatie_id)
+            domain = domain_or_first(item, text(data, "terug"))
+            problem = exc.invalid_params["regio"]
+            return self._domain_page(
+                db, who, item, domain, 400, regio_getypt=typed, fout_regio=problem
+            )
+        code = domain_or_first(item, text(data, "terug")).code
+        return Redirect(f"/zelfevaluaties/{item.id}/domein/{code}#regio", status_code=303)
 
     @post("/vraag/{vraag_id:str}", sync_to_thread=True, status_code=HTTP_200_OK)
     def autosave(

@@ -11,6 +11,7 @@ import msgspec
 from assess.access import Sharing
 from assess.framework.answers import MAX_EVIDENCE, MAX_EXPLANATION, Answer
 from assess.framework.vocabulary import FIRST_YEAR, LAST_YEAR, AnswerCode, Status
+from assess.services.answering import MAX_REGION
 from assess.services.assessments import AnswerView, AssessmentView
 from assess.web.schemas.register import Links
 
@@ -33,6 +34,15 @@ class AntwoordInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
 
 class DelingInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     deling: Sharing
+
+
+class RegioInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    regio: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=MAX_REGION, examples=["centrumgemeente Zwolle en RIEC Oost-Nederland"]
+        ),
+    ]
 
 
 class IndienInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -79,6 +89,7 @@ class ZelfevaluatieSamenvatting(msgspec.Struct, rename="camel"):
     jaar: int
     status: Status
     deling: Sharing
+    regio: str | None
     vragenlijst: VragenlijstVersie
     versie: int
     synthetisch: bool
@@ -118,6 +129,7 @@ def _summary_fields(item: AssessmentView) -> dict[str, Any]:
         "jaar": item.year,
         "status": item.status,
         "deling": item.sharing,
+        "regio": item.region,
         "vragenlijst": VragenlijstVersie(item.questionnaire.id, item.questionnaire.versie),
         "versie": item.version,
         "synthetisch": item.synthetic,
