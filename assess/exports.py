@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from assess.framework.answers import ANSWER_CODES
-from assess.framework.national import Cell, YearBenchmark
+from assess.framework.publication import Cell, Publication
 from assess.framework.vocabulary import Grouping
 
 
@@ -35,52 +35,56 @@ COLUMNS = (
     "onderdrukt",
     "onderdeel",
     "sleutel",
-    "n_score",
+    "nScore",
     "mediaan",
-    "kwartiel_1",
-    "kwartiel_3",
-    "aandeel_op_doel",
+    "kwartiel1",
+    "kwartiel3",
+    "aandeelOpDoel",
 )
 DEFINITIONS = (
     ("indeling", "alle, grootteklasse, provincie, riec of veiligheidsregio"),
     ("groep", "de groep binnen de indeling, zoals een provincie"),
-    ("n", "aantal ingediende, gedeelde zelfevaluaties in de groep ('prive' telt nooit mee)"),
+    (
+        "n",
+        "aantal ingediende, gedeelde zelfevaluaties in de groep, als band (zoals 10–19): een "
+        "exact aantal zou gemeenten herkenbaar maken. 'prive' telt nooit mee",
+    ),
     (
         "onderdrukt",
-        "leeg: gepubliceerd; 'klein': minder dan de minimale groepsgrootte; "
-        "'aanvullend': ook onderdrukt zodat een kleine groep niet terug te rekenen is",
+        "leeg: gepubliceerd; 'klein': minder dan de minimale groepsgrootte aan geanonimiseerde "
+        "zelfevaluaties; 'aanvullend': onderdrukt zodat geen gemeente uit andere cijfers terug "
+        "te rekenen is",
     ),
     ("onderdeel", "totaal (de basisscore), domein, pijler (basisscore) of verdieping"),
-    ("sleutel", "totaal, domeincode (A-F) of pijler (regie, zorg, signalering, handhaving)"),
-    ("n_score", "aantal zelfevaluaties met een score op dit onderdeel"),
+    ("sleutel", "totaal, domeincode of pijler (regie, zorg, signalering, handhaving)"),
+    ("nScore", "aantal zelfevaluaties met een score op dit onderdeel, als band"),
     (
         "mediaan",
-        "mediaan van de scores (0-100); basis: 100 = elke basisvraag op niveau 2; "
-        + "verdieping: 100 = overal niveau 3",
+        "mediaan van de scores (0-100, hele punten); basis: 100 = elke basisvraag op niveau 2; "
+        "verdieping: 100 = overal niveau 3. Leeg bij minder dan twee keer de minimale "
+        "groepsgrootte",
     ),
-    ("kwartiel_1", "eerste kwartiel (inclusieve methode)"),
-    ("kwartiel_3", "derde kwartiel (inclusieve methode)"),
+    ("kwartiel1", "eerste kwartiel (inclusieve methode, hele punten)"),
+    ("kwartiel3", "derde kwartiel (inclusieve methode, hele punten)"),
     (
-        "aandeel_op_doel",
-        "aandeel zelfevaluaties met score 100 (0-1); bij totaal: het aandeel dat het "
-        + "basisniveau heeft bereikt",
+        "aandeelOpDoel",
+        "percentage zelfevaluaties met score 100, afgerond op 5; bij totaal: het aandeel dat het "
+        "basisniveau heeft bereikt. Leeg waar het te weinig gemeenten zou betreffen",
     ),
 )
 
 
-def rows(benchmark: YearBenchmark) -> list[dict[str, Any]]:
+def rows(publication: Publication) -> list[dict[str, Any]]:
     """One row per group and score; suppressed groups keep their n and no figures."""
     result: list[dict[str, Any]] = []
-    cells = [(Grouping.ALL.value, benchmark.picture.total)]
-    cells += [(b.dimension, c) for b in benchmark.picture.breakdowns for c in b.cells]
-    for dimension, cell in cells:
+    for dimension, cell in publication.cells():
         result += _cell_rows(dimension, cell)
     return result
 
 
 def _cell_rows(dimension: str, cell: Cell) -> list[dict[str, Any]]:
     base = {
-        "indeling": dimension,
+        "indeling": str(dimension),
         "groep": cell.group,
         "n": cell.n,
         "onderdrukt": cell.suppressed or "",
@@ -90,66 +94,65 @@ def _cell_rows(dimension: str, cell: Cell) -> list[dict[str, Any]]:
     return [
         {
             **base,
-            "onderdeel": scope,
-            "sleutel": key,
-            "n_score": f.n,
-            "mediaan": round(f.median, 1),
-            "kwartiel_1": round(f.q1, 1),
-            "kwartiel_3": round(f.q3, 1),
-            "aandeel_op_doel": round(f.at_target, 3),
+            "onderdeel": f.scope,
+            "sleutel": f.key,
+            "nScore": f.n,
+            "mediaan": f.median,
+            "kwartiel1": f.q1,
+            "kwartiel3": f.q3,
+            "aandeelOpDoel": f.at_target,
         }
-        for (scope, key), f in sorted(cell.figures.items(), key=lambda item: _order(item[0]))
+        for f in cell.figures
     ]
 
 
-def _order(key: tuple[str, str]) -> tuple[int, str]:
-    return ({"totaal": 0, "domein": 1, "pijler": 2, "verdieping": 3}.get(key[0], 4), key[1])
-
-
-def to_csv(benchmark: YearBenchmark) -> bytes:
+def to_csv(publication: Publication) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows(benchmark))
+    writer.writerows(rows(publication))
     return out.getvalue().encode("utf-8")
 
 
-def to_json(benchmark: YearBenchmark) -> bytes:
+def to_json(publication: Publication) -> bytes:
     return msgspec.json.encode(
         {
-            "jaar": benchmark.year,
-            "minimaleGroepsgrootte": benchmark.picture.min_group_size,
-            "gemeentenInRegister": benchmark.municipalities,
-            "rijen": rows(benchmark),
-            "antwoordverdeling": benchmark.distribution,
+            "jaar": publication.year,
+            "publicatie": publication.number,
+            "gepubliceerdOp": publication.published_at,
+            "minimaleGroepsgrootte": publication.min_group_size,
+            "vragenlijstversie": publication.version,
+            "gemeentenInRegister": publication.municipalities,
+            "rijen": rows(publication),
+            "antwoordverdeling": {q.question: q.shares for q in publication.distribution},
             "benoemd": [
                 {"gemeentecode": n.code, "naam": n.name, "totaalscore": n.total}
-                for n in benchmark.named
+                for n in publication.named
             ],
         }
     )
 
 
-def to_xlsx(benchmark: YearBenchmark) -> bytes:
+def to_xlsx(publication: Publication) -> bytes:
     book = Workbook()
     readme = book.active
     readme.title = "Leesmij"
-    _readme(readme, benchmark)
-    everything = rows(benchmark)
+    _readme(readme, publication)
+    everything = rows(publication)
     for dimension in Grouping:
         _table(
             book.create_sheet(dimension),
             COLUMNS,
             [[r[c] for c in COLUMNS] for r in everything if r["indeling"] == dimension],
         )
-    if benchmark.distribution:
+    if publication.distribution:
         codes = list(ANSWER_CODES)
         _table(
             book.create_sheet("antwoordverdeling"),
             ("vraag", *codes),
             [
-                [q, *(shares.get(c, 0.0) for c in codes)]
-                for q, shares in sorted(benchmark.distribution.items())
+                [q.question, *((q.shares or {}).get(c) for c in codes)]
+                for q in publication.distribution
             ],
         )
     out = io.BytesIO()
@@ -157,12 +160,17 @@ def to_xlsx(benchmark: YearBenchmark) -> bytes:
     return out.getvalue()
 
 
-def _readme(sheet: Any, benchmark: YearBenchmark) -> None:
+def _readme(sheet: Any, publication: Publication) -> None:
     lines = [
-        (f"Landelijke benchmark Zelfscan mensenhandel {benchmark.year}", None),
-        ("Minimale groepsgrootte", benchmark.picture.min_group_size),
-        ("Gemeenten in het register", benchmark.municipalities),
-        ("Ingediende, gedeelde zelfevaluaties", benchmark.picture.total.n),
+        (f"Benchmark Zelfscan mensenhandel {publication.year}", None),
+        (
+            "Publicatie",
+            f"{publication.number}, gepubliceerd op {publication.published_at:%Y-%m-%d %H:%M} UTC",
+        ),
+        ("Vragenlijstversie", publication.version),
+        ("Minimale groepsgrootte", publication.min_group_size),
+        ("Gemeenten in het register", publication.municipalities),
+        ("Ingediende, gedeelde zelfevaluaties", publication.total.n),
         (None, None),
         ("Kolom", "Betekenis"),
         *DEFINITIONS,
@@ -170,7 +178,7 @@ def _readme(sheet: Any, benchmark: YearBenchmark) -> None:
     for line in lines:
         sheet.append(list(line))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A6"].font = sheet["B6"].font = Font(bold=True)
+    sheet["A8"].font = sheet["B8"].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 38
     sheet.column_dimensions["B"].width = 100
 

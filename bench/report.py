@@ -86,7 +86,7 @@ def demo_database(directory: Path) -> str:
     engine = make_engine(url)
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
-        demo.prepare(session, SYSTEM, datetime.now(UTC).year)
+        demo.prepare(session, SYSTEM, datetime.now(UTC).year, 5)
     engine.dispose()
     return url
 

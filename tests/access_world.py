@@ -5,6 +5,8 @@ each role may read. Shared by the API matrix (test_access_api.py) and the page m
 Two gemeenten in different RIEC regions: Zwolle (Oost-Nederland) and Haarlem (Noord-Holland).
 Each has five assessments: a concept, a complete concept shared 'benoemd', and submitted ones
 shared 'prive', 'geanonimiseerd' and 'benoemd', each with a unique marker in a toelichting.
+A crowd of other gemeenten in Zwolle's region shares in the 'geanonimiseerd' and 'benoemd'
+years, which are published; the 'prive' year has nothing to publish.
 The users: an officer of each gemeente, a VNG analyst, a regional coordinator of Zwolle's
 region, and an administrator. The world is built once per test module and backend inside
 one outer transaction that is rolled back at the end; every test runs in a savepoint of it.
@@ -31,9 +33,9 @@ from assess.db.models import Answer as AnswerRow
 from assess.db.models import Assessment, Municipality
 from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
-from assess.services import accounts, answering, register, tokens
+from assess.services import accounts, answering, publications, register, tokens
 
-from conftest import SYSTEM, bearer
+from conftest import SYSTEM, bearer, submit_quickly
 
 OWN, OTHER = "GM0193", "GM0392"  # Zwolle (RIEC Oost-Nederland), Haarlem (RIEC Noord-Holland)
 REGION = "Oost-Nederland"
@@ -51,6 +53,8 @@ KINDS: dict[str, tuple[int, str, bool, bool]] = {
     "concept-benoemd": (2023, "benoemd", True, False),
 }
 NEW_YEAR = 2026  # the year a create uses; no fixture assessment has it
+CROWD = 12  # other gemeenten that share in the published years
+PUBLISHED_YEARS = (KINDS["geanonimiseerd"][0], KINDS["benoemd"][0])
 TAKEN_YEAR = KINDS["benoemd"][0]  # a year both gemeenten have: a 409 would reveal that
 
 # role: (e-mail, role, gemeente, region)
@@ -149,6 +153,10 @@ def new_sharing(item: Item) -> str:
     return "prive" if item.sharing == "benoemd" else "benoemd"
 
 
+def published(year: int) -> bool:
+    return year in PUBLISHED_YEARS
+
+
 def counted(world: World, year: int, role: str) -> int:
     """Submitted, shared assessments of the year the role's benchmark counts."""
     query = (
@@ -194,7 +202,19 @@ def build(session: Session, questionnaire: Questionnaire) -> tuple[dict, dict]:
             items[code, kind] = Item(
                 created.id, code, kind, year, sharing, submitted, complete, marker
             )
+    publish_with_crowd(session, questionnaire)
     return issued, items
+
+
+def publish_with_crowd(session: Session, questionnaire: Questionnaire) -> None:
+    """Twelve other gemeenten of Zwolle's region share anonymously in the years the two
+    gemeenten share, so that those years can be published (national and regional)."""
+    crowd = [
+        g.code for g in register.gemeenten(session, region=REGION) if g.code not in (OWN, OTHER)
+    ][:CROWD]
+    for year in PUBLISHED_YEARS:
+        submit_quickly(session, questionnaire, year, dict.fromkeys(crowd, "1"))
+        publications.publish(session, SYSTEM, year, 5)
 
 
 def fake_pdf(html: str, *_args: Any, **_kwargs: Any) -> bytes:

@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, delete, event, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess.access import Principal, Role, system
+from assess.access import Principal, Role, Sharing, system
 from assess.db.migrate import upgrade
+from assess.db.models import Answer as AnswerRow
 from assess.db.session import make_engine
 from assess.framework.loader import parse_questionnaire
 from assess.framework.schema import Questionnaire
 from assess.municipalities import REGISTER_2025, parse_register
-from assess.services import accounts, questionnaires, register
+from assess.services import accounts, answering, questionnaires, register
 from assess.services import tokens as api_tokens
 
 pytest_plugins = ["access_world"]  # the world of the access matrices, as fixtures
@@ -198,3 +199,35 @@ def tokens(factory: sessionmaker[Session]) -> dict[str, str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def submit_quickly(
+    session: Session,
+    questionnaire: Questionnaire,
+    year: int,
+    answers_of: dict[str, str | dict[str, str]],
+    sharing: str = "geanonimiseerd",
+) -> dict[str, uuid.UUID]:
+    """Submitted assessments in bulk: per gemeentecode one answer code for every question, or
+    a code per question id. Through the real start and submit; the answers go in one insert."""
+    made = {}
+    for code, given in answers_of.items():
+        item = answering.start(session, SYSTEM, code, year)
+        session.execute(delete(AnswerRow).where(AnswerRow.assessment_id == item.id))
+        session.execute(
+            insert(AnswerRow),
+            [
+                {
+                    "assessment_id": item.id,
+                    "question_id": q.id,
+                    "code": given if isinstance(given, str) else given[q.id],
+                    "explanation": "test" if given == "nvt" else "",
+                }
+                for q in questionnaire.questions()
+                if isinstance(given, str) or q.id in given
+            ],
+        )
+        session.expire_all()
+        answering.submit(session, SYSTEM, item.id, Sharing(sharing))
+        made[code] = item.id
+    return made

@@ -37,11 +37,13 @@ from access_world import (
     may_read,
     named,
     new_sharing,
+    published,
     readable_text,
     snapshot,
 )
 from litestar.middleware import DefineMiddleware
 
+from assess.framework.publication import band
 from assess.web.auth import BearerTokenAuth
 
 pytestmark = pytest.mark.slow
@@ -82,8 +84,17 @@ PRIVATE_ROUTES = {
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/rapport"),
     ("GET", "/api/v1/benchmarks/{jaar:int}"),
     ("GET", "/api/v1/benchmarks/{jaar:int}/export"),
+    ("GET", "/api/v1/benchmarks/{jaar:int}/publicaties"),
+    ("POST", "/api/v1/benchmarks/{jaar:int}/publicaties"),
 }
-BENCHMARK_ENDPOINTS = ["GET-benchmark", "GET-export-csv", "GET-export-json", "GET-export-xlsx"]
+BENCHMARK_ENDPOINTS = [
+    "GET-benchmark",
+    "GET-export-csv",
+    "GET-export-json",
+    "GET-export-xlsx",
+    "GET-publicaties",
+    "POST-publicaties",
+]
 # the year of each kind: only geanonimiseerd and benoemd ones, once submitted, are counted
 BENCHMARK_YEARS = ["geanonimiseerd", "benoemd", "prive"]
 PUBLIC_PATHS = [
@@ -226,9 +237,9 @@ def item_expected(role: str, endpoint: str, item: Item | None) -> int:
     if role in BENCHMARK_ROLES:
         return 200 if endpoint in READS else 403
     # an officer on its own gemeente's assessment
-    if endpoint in READS or endpoint == "PUT-deling":
+    if endpoint in READS:
         return 200
-    if endpoint in ("PUT-antwoord", "PUT-regio"):
+    if endpoint in ("PUT-antwoord", "PUT-regio", "PUT-deling"):  # sharing is fixed at submission
         return 409 if item.submitted else 200
     if endpoint == "PUT-antwoord-verouderd":
         return 412
@@ -266,7 +277,14 @@ def test_assessment(world, role, endpoint, side, kind):
         assert body["zelfevaluatieId"] == str(item.id)
     elif endpoint == "GET-vergelijking":
         assert body["zelfevaluatieId"] == str(item.id) and body["jaar"] == item.year
-        assert body["n"] == counted(world, item.year, "analist")
+        itself = item.submitted and item.sharing != "prive"  # the asker is left out
+        others = counted(world, item.year, "analist") - itself
+        if not published(item.year):
+            assert body["n"] == "0" and "nog niet gepubliceerd" in body["reden"]
+        elif role == "regio":  # all gemeenten lie beyond the region
+            assert body["n"] == "–" and body["onderdrukt"]
+        else:
+            assert body["n"] == band(others, 5)
     else:
         assert body["id"] == str(item.id) and body["gemeentecode"] == item.code
         if endpoint in ("PUT-deling", "POST-indienen-deling"):
@@ -332,12 +350,16 @@ def test_public_endpoints_need_no_token_and_show_no_assessments(world, role, pat
 # --- the benchmark (aggregates; names only of 'benoemd'; a region sees only itself) --------
 
 
-def benchmark_expected(world: World, role: str, year: int) -> int:
+def benchmark_expected(world: World, role: str, endpoint: str, year: int) -> int:
     if role not in USERS:
         return 401
     if role in MEDEWERKERS:
         return 403
-    return 200 if counted(world, year, role) else 404
+    if endpoint == "POST-publicaties":  # published years have not changed since; 'prive' has none
+        return 409 if role == "beheerder" else 403
+    if endpoint == "GET-publicaties":
+        return 200
+    return 200 if published(year) else 404
 
 
 BENCHMARK_CELLS = [
@@ -352,19 +374,27 @@ BENCHMARK_CELLS = [
 def test_benchmark(world, role, endpoint, kind):
     year = KINDS[kind][0]
     path = f"{BASE}/benchmarks/{year}"
-    params = {} if endpoint == "GET-benchmark" else {"format": endpoint.rsplit("-", 1)[1]}
-    if params:
-        path += "/export"
     world.client.cookies.clear()
-    response = world.client.get(path, params=params, headers=world.headers(role))
-    expected = benchmark_expected(world, role, year)
+    headers = world.headers(role)
+    if endpoint.endswith("-publicaties"):
+        send = world.client.post if endpoint.startswith("POST") else world.client.get
+        response = send(f"{path}/publicaties", headers=headers)
+    elif endpoint == "GET-benchmark":
+        response = world.client.get(path, headers=headers)
+    else:
+        response = world.client.get(
+            f"{path}/export", params={"format": endpoint.rsplit("-", 1)[1]}, headers=headers
+        )
+    expected = benchmark_expected(world, role, endpoint, year)
     assert response.status_code == expected, response.text
     if expected >= 400:
         assert_problem(world, response, expected)
         return
     assert_benchmark_shows_only_aggregates(world, role, year, readable_text(response))
     if endpoint == "GET-benchmark":
-        assert response.json()["totaal"]["n"] == counted(world, year, role)
+        assert response.json()["totaal"]["n"] == band(counted(world, year, role), 5)
+    if endpoint == "GET-publicaties":
+        assert [p["nummer"] for p in response.json()] == ([1] if published(year) else [])
     if endpoint == "GET-export-json":
         listed = {n["gemeentecode"] for n in response.json()["benoemd"]}
         assert listed & {OWN, OTHER} == named(world, role, year)

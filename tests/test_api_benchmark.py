@@ -1,4 +1,4 @@
-"""The national benchmark through the API, the exports and the dashboard, on crafted data."""
+"""The benchmark through the API, the exports and the dashboard: publications, on crafted data."""
 
 from __future__ import annotations
 
@@ -15,40 +15,51 @@ from assess.access import Sharing
 from assess.db.models import Municipality
 from assess.errors import InvalidInput
 from assess.framework.answers import Answer
-from assess.services import accounts, answering, assessments
+from assess.services import accounts, answering, publications
 from assess.services import tokens as token_service
 
 from conftest import SYSTEM, bearer
 
 YEAR = 2025
 BASE = f"/api/v1/benchmarks/{YEAR}"
+# Utrecht: twelve shared anonymously and one by name; Flevoland: two; Drenthe: one private.
+UTRECHT_LEVELS = (0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3)
 
 
-def submit(session, questionnaire, code, level, sharing="geanonimiseerd"):
-    item = answering.start(session, SYSTEM, code, YEAR)
+def submit(session, questionnaire, code, level, sharing="geanonimiseerd", year=YEAR):
+    item = answering.start(session, SYSTEM, code, year)
     for q in questionnaire.questions():
         answering.save_answer(session, SYSTEM, item.id, q.id, Answer(str(level)))
     answering.submit(session, SYSTEM, item.id, Sharing(sharing))
+    return item.id
+
+
+def codes(session, province, n, skip=0):
+    return session.scalars(
+        select(Municipality.code)
+        .filter_by(province=province)
+        .order_by(Municipality.code)
+        .offset(skip)
+        .limit(n)
+    ).all()
 
 
 @pytest.fixture
 def crafted(factory, questionnaire):
-    """Utrecht province: 6 assessments; Flevoland: 2 (too few); 1 private in Drenthe."""
     with factory() as s, s.begin():
-
-        def codes(province, n):
-            return s.scalars(
-                select(Municipality.code)
-                .filter_by(province=province)
-                .order_by(Municipality.code)
-                .limit(n)
-            ).all()
-
-        for code, level in zip(codes("Utrecht", 6), (0, 1, 1, 2, 2, 3), strict=True):
-            submit(s, questionnaire, code, level, "benoemd" if level == 3 else "geanonimiseerd")
-        for code in codes("Flevoland", 2):
+        utrecht = codes(s, "Utrecht", 13)
+        for code, level in zip(utrecht, UTRECHT_LEVELS, strict=False):
+            submit(s, questionnaire, code, level)
+        submit(s, questionnaire, utrecht[12], 3, "benoemd")
+        for code in codes(s, "Flevoland", 2):
             submit(s, questionnaire, code, 0)
-        submit(s, questionnaire, codes("Drenthe", 1)[0], 3, sharing="prive")
+        submit(s, questionnaire, codes(s, "Drenthe", 1)[0], 3, sharing="prive")
+
+
+@pytest.fixture
+def published(factory, crafted):
+    with factory() as s, s.begin():
+        publications.publish(s, SYSTEM, YEAR, 5)
 
 
 def groups(body, dimension):
@@ -60,39 +71,71 @@ def groups(body, dimension):
     }
 
 
-def test_aggregates_match_hand_computed_figures(client, tokens, crafted):
+def total_figure(group):
+    return next(c for c in group["cijfers"] if c["onderdeel"] == "totaal")
+
+
+def test_nothing_is_served_before_the_first_publication(client, tokens, crafted):
+    response = client.get(BASE, headers=bearer(tokens["analist"]))
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "nog niet gepubliceerd" in response.json()["detail"]
+
+
+def test_a_beheerder_publishes_and_later_submissions_change_nothing(
+    client, tokens, factory, crafted, questionnaire
+):
+    made = client.post(f"{BASE}/publicaties", headers=bearer(tokens["beheerder"]))
+    assert made.status_code == 201, made.text
+    assert made.json()["nummer"] == 1 and made.json()["deelnemers"] == "10–19"
+    before = client.get(BASE, headers=bearer(tokens["analist"])).json()
+    assert before["publicatie"] == 1 and before["gepubliceerdOp"] == made.json()["gepubliceerdOp"]
+    with factory() as s, s.begin():
+        submit(s, questionnaire, codes(s, "Drenthe", 1, skip=1)[0], 2)
+    after = client.get(BASE, headers=bearer(tokens["analist"])).json()
+    assert after == before
+    listed = client.get(f"{BASE}/publicaties", headers=bearer(tokens["analist"])).json()
+    assert [p["nummer"] for p in listed] == [1]
+
+
+def test_only_a_beheerder_publishes(client, tokens, crafted):
+    for who in ("analist", "medewerker"):
+        response = client.post(f"{BASE}/publicaties", headers=bearer(tokens[who]))
+        assert response.status_code == 403
+    assert client.get(BASE, headers=bearer(tokens["analist"])).status_code == 404
+
+
+def test_figures_match_hand_computed_ones(client, tokens, published):
     body = client.get(BASE, headers=bearer(tokens["analist"])).json()
     total = body["totaal"]
-    assert total["n"] == 8  # the private one never counts
-    figure = next(c for c in total["cijfers"] if c["onderdeel"] == "totaal")
-    # totals: 0, 50, 50, 100, 100, 100 (Utrecht) and 0, 0 (Flevoland)
-    assert (figure["mediaan"], figure["kwartiel1"], figure["kwartiel3"]) == (50, 0, 100)
-    assert figure["aandeelOpDoel"] == 0.375
-    assert groups(body, "provincie")["Drenthe"]["n"] == 0
-    riec = groups(body, "riec")["Midden-Nederland"]  # Utrecht and Flevoland together
-    assert (riec["n"], riec["onderdrukt"]) == (8, None)
-    assert next(c for c in riec["cijfers"] if c["onderdeel"] == "totaal")["mediaan"] == 50
+    assert total["n"] == "10–19"  # fifteen, as a band; the private one never counts
+    # basis totals: 0, 50 x4, 100 x6 and 100 (Utrecht), 100 (named), 0, 0 (Flevoland)
+    figure = total_figure(total)
+    assert (figure["mediaan"], figure["kwartiel1"], figure["kwartiel3"]) == (100, 50, 100)
+    assert figure["aandeelOpDoel"] == 55  # 8 of 15 = 53.3%, rounded to 5
+    assert groups(body, "provincie")["Drenthe"]["n"] == "0"
+    assert [b["naam"] for b in body["benoemd"]] and body["benoemd"][0]["totaalscore"] == 100
 
 
-def test_a_small_province_cannot_be_recovered_from_the_total(client, tokens, crafted):
+def test_a_small_province_cannot_be_recovered_from_the_total(client, tokens, published):
     body = client.get(BASE, params={"groep": "provincie"}, headers=bearer(tokens["analist"])).json()
     provinces = groups(body, "provincie")
     assert provinces["Flevoland"]["onderdrukt"] == "klein"
     assert provinces["Flevoland"]["cijfers"] == []
-    # Flevoland alone would be total minus Utrecht: Utrecht is suppressed as well.
+    # Flevoland alone would be the total minus Utrecht: Utrecht is withheld as well.
     assert provinces["Utrecht"]["onderdrukt"] == "aanvullend"
     assert provinces["Utrecht"]["cijfers"] == []
     assert [i["indeling"] for i in body["indelingen"]] == ["provincie"]
 
 
-def test_exports_carry_the_same_suppression(client, tokens, crafted):
+def test_exports_carry_the_same_figures(client, tokens, published):
     headers = bearer(tokens["beheerder"])
     response = client.get(f"{BASE}/export", params={"format": "csv"}, headers=headers)
     assert response.headers["content-type"].startswith("text/csv")
     assert 'filename="benchmark-mensenhandel-2025.csv"' in response.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text)))
     utrecht = [r for r in rows if r["indeling"] == "provincie" and r["groep"] == "Utrecht"]
-    assert utrecht == [{**utrecht[0], "n": "6", "onderdrukt": "aanvullend", "mediaan": ""}]
+    assert utrecht == [{**utrecht[0], "n": "10–19", "onderdrukt": "aanvullend", "mediaan": ""}]
     book = load_workbook(
         io.BytesIO(client.get(f"{BASE}/export", params={"format": "xlsx"}, headers=headers).content)
     )
@@ -101,13 +144,13 @@ def test_exports_carry_the_same_suppression(client, tokens, crafted):
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert first["n"] == 8 and first["mediaan"] == 50 and first["aandeel_op_doel"] == 0.375
+    assert (first["n"], first["mediaan"], first["aandeelOpDoel"]) == ("10–19", 100, 55)
     provinces = {r[1].value: r for r in book["provincie"].iter_rows(min_row=2)}
     assert provinces["Flevoland"][3].value == "klein"
     data = json.loads(
         client.get(f"{BASE}/export", params={"format": "json"}, headers=headers).content
     )
-    assert data["jaar"] == YEAR and len(data["benoemd"]) == 1
+    assert (data["jaar"], data["publicatie"], len(data["benoemd"])) == (YEAR, 1, 1)
     assert data["benoemd"][0]["totaalscore"] == 100
 
 
@@ -116,10 +159,12 @@ def test_exports_carry_the_same_suppression(client, tokens, crafted):
     [
         ("/api/v1/benchmarks/2019", 404),
         (f"{BASE}?groep=wijk", 400),
+        (f"{BASE}?publicatie=0", 400),
+        (f"{BASE}?publicatie=9", 404),
         (f"{BASE}/export?format=pdf", 400),
     ],
 )
-def test_bad_requests_are_clear_problems(client, tokens, crafted, path, status):
+def test_bad_requests_are_clear_problems(client, tokens, published, path, status):
     response = client.get(path, headers=bearer(tokens["analist"]))
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -127,80 +172,129 @@ def test_bad_requests_are_clear_problems(client, tokens, crafted, path, status):
 
 
 @pytest.mark.parametrize("who", ["medewerker", "ander"])
-def test_officers_get_403_on_the_benchmark(client, tokens, crafted, who):
-    for path in (BASE, f"{BASE}/export?format=csv"):
+def test_officers_get_403_on_the_benchmark(client, tokens, published, who):
+    for path in (BASE, f"{BASE}/export?format=csv", f"{BASE}/publicaties"):
         assert client.get(path, headers=bearer(tokens[who])).status_code == 403
 
 
-def test_dashboard_for_analysts_only(client, factory, crafted):
+def test_a_publication_waits_for_enough_newcomers(
+    client, tokens, factory, published, questionnaire
+):
+    headers = bearer(tokens["beheerder"])
+    with factory() as s, s.begin():
+        newcomers = codes(s, "Drenthe", 7, skip=1)
+        for code in newcomers[:2]:
+            submit(s, questionnaire, code, 2)
+    refused = client.post(f"{BASE}/publicaties", headers=headers)
+    assert refused.status_code == 409
+    assert "minstens 5 bij zijn gekomen" in refused.json()["detail"]
+    with factory() as s, s.begin():
+        for code in newcomers[2:]:
+            submit(s, questionnaire, code, 2)
+    made = client.post(f"{BASE}/publicaties", headers=headers)
+    assert made.status_code == 201 and made.json()["nummer"] == 2
+    first = client.get(BASE, params={"publicatie": 1}, headers=headers).json()
+    assert first["publicatie"] == 1 and first["totaal"]["n"] == "10–19"
+    assert client.get(BASE, headers=headers).json()["totaal"]["n"] == "20–29"
+
+
+def test_a_year_without_shared_submissions_cannot_be_published(client, tokens, crafted):
+    response = client.post(
+        "/api/v1/benchmarks/2024/publicaties", headers=bearer(tokens["beheerder"])
+    )
+    assert response.status_code == 409
+    assert "geen ingediende, gedeelde" in response.json()["detail"]
+
+
+def login(client, email):
+    client.cookies.clear()
+    page = BeautifulSoup(client.get("/inloggen").text, "html.parser")
+    token = page.find("input", {"name": "_csrf_token"})["value"]
+    client.post(
+        "/inloggen",
+        data={
+            "email": email,
+            "wachtwoord": "wachtwoord-123",
+            "volgende": "/start",
+            "_csrf_token": token,
+        },
+    )
+
+
+def csrf(client, path):
+    page = BeautifulSoup(client.get(path).text, "html.parser")
+    return page.find("input", {"name": "_csrf_token"})["value"]
+
+
+def test_dashboard_shows_the_publication_and_lets_a_beheerder_publish(client, factory, crafted):
     with factory() as s, s.begin():
         accounts.add_user(s, SYSTEM, "x@vng.nl", "analist", "wachtwoord-123")
+        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "wachtwoord-123")
         accounts.add_user(s, SYSTEM, "y@zwolle.nl", "medewerker", "wachtwoord-123", "GM0193")
-
-    def login(email):
-        client.cookies.clear()
-        page = BeautifulSoup(client.get("/inloggen").text, "html.parser")
-        token = page.find("input", {"name": "_csrf_token"})["value"]
-        client.post(
-            "/inloggen",
-            data={
-                "email": email,
-                "wachtwoord": "wachtwoord-123",
-                "volgende": "/start",
-                "_csrf_token": token,
-            },
-        )
-
-    login("y@zwolle.nl")
+    login(client, "y@zwolle.nl")
     assert client.get("/benchmark").status_code == 403
-    login("x@vng.nl")
+    login(client, "x@vng.nl")
+    empty = BeautifulSoup(client.get("/benchmark").text, "html.parser")
+    assert "nog geen benchmark gepubliceerd" in empty.get_text()
+    assert not empty.select("form.publish-form")  # an analyst does not publish
+    login(client, "b@vng.nl")
+    done = client.post(
+        f"/benchmark/{YEAR}/publiceren",
+        data={"_csrf_token": csrf(client, "/benchmark")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    login(client, "x@vng.nl")
     page = BeautifulSoup(client.get(f"/benchmark?jaar={YEAR}").text, "html.parser")
     assert page.h1.get_text(strip=True) == f"Landelijke benchmark {YEAR}"
+    assert "Publicatie 1, gepubliceerd op" in page.select_one("p.publicatie").get_text()
     rows = {
         r.th.get_text(strip=True): r.get_text(" ", strip=True)
         for r in page.select("table[data-indeling=provincie] tbody tr")
     }
     assert "niet getoond" in rows["Flevoland"] and "niet getoond" in rows["Utrecht"]
-    assert [li.get_text(" ", strip=True) for li in page.select("ul.named li")] == [
-        next(t for t in [li.get_text(" ", strip=True) for li in page.select("ul.named li")])
-    ]
-    empty = client.get("/benchmark?jaar=2019")
-    assert empty.status_code == 404 and "geen ingediende, gedeelde" in empty.text
+    assert len(page.select("ul.named li")) == 1
     download = client.get(f"/benchmark/{YEAR}/export/xlsx")
     assert download.status_code == 200 and download.content[:2] == b"PK"
 
 
-def test_regional_coordinator_sees_only_the_region(client, factory, questionnaire):
+def test_a_publication_without_changes_is_refused_on_the_dashboard(client, factory, crafted):
+    with factory() as s, s.begin():
+        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "wachtwoord-123")
+        publications.publish(s, SYSTEM, YEAR, 5)
+    login(client, "b@vng.nl")
+    refused = client.post(
+        f"/benchmark/{YEAR}/publiceren", data={"_csrf_token": csrf(client, "/benchmark")}
+    )
+    assert refused.status_code == 409
+    page = BeautifulSoup(refused.text, "html.parser")
+    assert "niets veranderd" in page.select_one("[role=alert]").get_text()
+
+
+def test_regional_coordinator_sees_only_groups_inside_the_region(client, factory, questionnaire):
     with factory() as s, s.begin():
         oost = s.scalars(
             select(Municipality.code)
             .filter_by(riec="Oost-Nederland")
             .order_by(Municipality.code)
-            .limit(5)
+            .limit(12)
         ).all()
         for code in oost:
-            submit(s, questionnaire, code, 2, "benoemd")
-        submit(s, questionnaire, "GM0363", 1, "benoemd")  # Amsterdam: another region
+            submit(s, questionnaire, code, 2)
+        for code in codes(s, "Noord-Holland", 10):
+            submit(s, questionnaire, code, 1)
+        publications.publish(s, SYSTEM, YEAR, 5)
         accounts.add_user(
             s, SYSTEM, "r@riec.nl", "regio", "wachtwoord-123", region="Oost-Nederland"
         )
         token = token_service.create(s, SYSTEM, owner_email="r@riec.nl")
-        ids = {
-            code: assessments.of_gemeente(s, SYSTEM, code)[0][0].id for code in (oost[0], "GM0363")
-        }
     body = client.get(BASE, headers=bearer(token)).json()
-    assert body["totaal"]["n"] == 5
-    assert set(groups(body, "riec")) == {"Oost-Nederland"}
-    assert (
-        client.get(f"/api/v1/zelfevaluaties/{ids[oost[0]]}", headers=bearer(token)).status_code
-        == 200
-    )
-    foreign = client.get(f"/api/v1/zelfevaluaties/{ids['GM0363']}", headers=bearer(token))
-    assert foreign.status_code == 404 and "GM0363" not in foreign.text
-    assert (
-        client.get("/api/v1/gemeenten/GM0363/zelfevaluaties", headers=bearer(token)).status_code
-        == 404
-    )
+    assert body["totaal"]["groep"] == "Oost-Nederland" and body["totaal"]["n"] == "10–19"
+    dimensions = {i["indeling"] for i in body["indelingen"]}
+    assert dimensions == {"grootteklasse", "provincie", "veiligheidsregio"}
+    assert groups(body, "grootteklasse") == {}  # size classes span the country
+    assert set(groups(body, "provincie")) == {"Gelderland", "Overijssel"}
+    assert body["antwoordverdeling"] == [] and body["benoemd"] == []
 
 
 def test_a_regional_coordinator_needs_a_known_region(session):
@@ -209,17 +303,15 @@ def test_a_regional_coordinator_needs_a_known_region(session):
     assert "regio" in caught.value.invalid_params
 
 
-def test_national_report_pdf_carries_the_suppression(factory, crafted):
+def test_national_report_pdf_carries_the_suppression(factory, published):
     from pypdf import PdfReader
 
     from assess.services.reports import national_pdf
 
     with factory() as s:
-        pdf = national_pdf(s, SYSTEM, YEAR, 5)
+        pdf = national_pdf(s, SYSTEM, YEAR)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())
     assert f"Landelijke benchmark {YEAR}" in text
-    assert "Flevoland 2 niet getoond: minder dan 5 zelfevaluaties" in text
-    assert "Utrecht 6 niet getoond: onderdrukt zodat een kleine groep niet terug te rekenen is" in (
-        text
-    )
+    assert "Flevoland minder dan 5 niet getoond: minder dan 5 geanonimiseerde" in text
+    assert "Utrecht 10–19 niet getoond: onderdrukt zodat geen gemeente" in text

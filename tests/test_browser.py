@@ -81,7 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     engine = make_engine(f"sqlite:///{data_dir / 'assess.db'}")
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
-        prepare(session, SYSTEM, year)
+        prepare(session, SYSTEM, year, 5)
         had_last_year = select(Assessment.municipality_code).where(
             Assessment.year == year - 1, Assessment.status == Status.SUBMITTED
         )

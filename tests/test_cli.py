@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -14,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from assess.cli import main
+from assess.db.session import make_engine, session_factory, transaction
 from assess.municipalities import REGISTER_2025
+from assess.services import demo
 
-from conftest import DATA, QUESTIONNAIRE_FILE
+from conftest import DATA, QUESTIONNAIRE_FILE, SYSTEM
 
 ASSESS = Path(sys.executable).with_name("assess")
 
@@ -217,5 +220,32 @@ def test_benchmark_export_writes_the_file_or_says_there_is_no_data(ready, tmp_pa
     empty = run(
         ready, "benchmark", "export", "--year", "2019", "--format", "csv", "-o", str(target)
     )
-    assert empty.returncode == 1 and "geen ingediende" in empty.stderr
+    assert empty.returncode == 1 and "nog niet gepubliceerd" in empty.stderr
     assert not target.exists()
+
+
+def test_benchmark_publish_withdraw_and_export(ready, tmp_path):
+    engine = make_engine(f"sqlite:///{ready / 'data' / 'assess.db'}")
+    with transaction(session_factory(engine)) as session:
+        demo.generate(session, SYSTEM, range(2021, 2022), participation=0.5)
+    engine.dispose()
+    made = run(ready, "benchmark", "publish", "--year", "2021")
+    assert made.returncode == 0, made.stderr
+    assert made.stderr.startswith("Publicatie 1 van 2021 gemaakt op ")
+    again = run(ready, "benchmark", "publish", "--year", "2021")
+    assert again.returncode == 1 and "niets veranderd" in again.stderr
+    code = query(ready, "SELECT municipality_code FROM assessments WHERE year = 2021 LIMIT 1")[0][0]
+    withdrawn = run(ready, "benchmark", "withdraw", code, "--year", "2021")
+    assert withdrawn.returncode == 0 and "vanaf de volgende publicatie" in withdrawn.stderr
+    assert query(ready, f"SELECT sharing FROM assessments WHERE municipality_code = '{code}'") == [
+        ("prive",)
+    ]
+    one_less = run(ready, "benchmark", "publish", "--year", "2021")
+    assert one_less.returncode == 1 and "herkenbaar" in one_less.stderr
+    target = tmp_path / "b.json"
+    written = run(
+        ready, "benchmark", "export", "--year", "2021", "--format", "json", "-o", str(target)
+    )
+    assert written.returncode == 0 and json.loads(target.read_text())["publicatie"] == 1
+    unknown = run(ready, "benchmark", "withdraw", "GM9999", "--year", "2021")
+    assert unknown.returncode == 1 and "GM9999" in unknown.stderr

@@ -14,7 +14,7 @@ from conftest import SYSTEM
 
 
 def test_demo_prepare_generates_labelled_submitted_assessments(session):
-    generated = demo.prepare(session, SYSTEM, 2026)
+    generated = demo.prepare(session, SYSTEM, 2026, 5)
     items = session.scalars(select(Assessment)).all()
     assert generated == len(items) > 0.8 * 342 * 3
     assert all(a.synthetic and a.status == "ingediend" for a in items)
@@ -23,7 +23,7 @@ def test_demo_prepare_generates_labelled_submitted_assessments(session):
     assert 2026 not in own  # the demo officer can start this year's assessment
     roles = set(session.scalars(select(User.role)))
     assert roles == {"medewerker", "analist", "beheerder"}
-    assert demo.prepare(session, SYSTEM, 2026) == 0  # a second run reuses the data
+    assert demo.prepare(session, SYSTEM, 2026, 5) == 0  # a second run reuses the data
 
     size = {m.code: m.size_class for m in register.gemeenten(session)}
     totals: dict[tuple[str, int], list[float]] = defaultdict(list)

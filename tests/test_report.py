@@ -28,10 +28,18 @@ from assess import i18n, labels, report
 from assess.db.models import Municipality, ReportCache
 from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
-from assess.services import accounts, answering, questionnaires, register, reports, results
+from assess.services import (
+    accounts,
+    answering,
+    publications,
+    questionnaires,
+    register,
+    reports,
+    results,
+)
 from assess.services.assessments import AssessmentView
 
-from conftest import OTHER, OWN, SYSTEM, bearer, officer
+from conftest import OTHER, OWN, SYSTEM, bearer, officer, submit_quickly
 
 pytestmark = pytest.mark.slow
 
@@ -115,8 +123,8 @@ class Reports:
 
 @pytest.fixture(scope="module", name="reports")
 def rendered_reports(engine, questionnaire) -> Reports:
-    """Zwolle 2025 (submitted, with 2024 before it) among five submitted gemeenten elsewhere,
-    and a concept of Deventer; made in a transaction that is rolled back."""
+    """Zwolle 2025 (submitted, with 2024 before it) among ten submitted gemeenten elsewhere,
+    published, and a concept of Deventer; made in a transaction that is rolled back."""
     with engine.connect() as connection:
         outer = connection.begin()
         session = Session(
@@ -127,11 +135,11 @@ def rendered_reports(engine, questionnaire) -> Reports:
                 session, OWN, YEAR - 1, {q.id: Answer("1") for q in questionnaire.questions()}
             )
             own = submitted(session, OWN, YEAR, own_answers(questionnaire))
-            for i, code in enumerate(others_outside_overijssel(session, 5)):
-                level = str(i % 4)
-                submitted(
-                    session, code, YEAR, {q.id: Answer(level) for q in questionnaire.questions()}
-                )
+            others = others_outside_overijssel(session, 10)
+            submit_quickly(
+                session, questionnaire, YEAR, {c: str(i % 4) for i, c in enumerate(others)}
+            )
+            publications.publish(session, SYSTEM, YEAR, 5)
             concept = answering.start(session, SYSTEM, OTHER, YEAR)
             for q in questionnaire.questions()[:3]:
                 answering.save_answer(session, SYSTEM, concept.id, q.id, Answer("2"))
@@ -208,9 +216,10 @@ def test_unknowns_have_their_own_list_with_whom_to_ask(reports):
 
 def test_small_peer_group_says_why_it_is_suppressed(reports):
     text = section(reports.dutch.text, "Vergelijking met andere gemeenten", "Ontwikkeling door")
-    assert "Provincie Overijssel (n = 1)" in text
-    assert "Te weinig vergelijkingsmateriaal: 1 van de minimaal 5 ingediende" in text
-    assert "Alle gemeenten (n = 6)" in text
+    assert "Provincie Overijssel (andere gemeenten: 0)" in text
+    assert "Te weinig vergelijkingsmateriaal in provincie Overijssel: er zijn minstens 5" in text
+    assert "Alle gemeenten (andere gemeenten: 10–19)" in text
+    assert "De cijfers komen uit de publicatie van VNG van" in " ".join(text.split())
     all_stats = reports.data.peer("alle").comparison.statistics[("totaal", "totaal")]
     assert re.search(rf"Basisniveau \d+ {round(all_stats.median)} {round(all_stats.q1)}–", text)
 
@@ -425,8 +434,14 @@ def test_submitted_report_is_cached_by_content(factory, questionnaire, fake_rend
     with factory() as s, s.begin():
         again = reports.report_file(s, reader, own.id, 5, memory=memory)
         assert (again.cached, again.pdf, len(fake_renderer)) == (True, first.pdf, 1)
-    with factory() as s, s.begin():  # a new peer figure: another gemeente submits
+    with factory() as s, s.begin():  # a submission alone changes no peer figure
         submitted(s, OTHER, YEAR, all_two)
+    with factory() as s, s.begin():
+        assert reports.report_file(s, reader, own.id, 5, memory=memory).cached
+    with factory() as s, s.begin():  # a publication does
+        others = dict.fromkeys(others_outside_overijssel(s, 10), "1")
+        submit_quickly(s, questionnaire, YEAR, others)
+        publications.publish(s, SYSTEM, YEAR, 5)
     with factory() as s, s.begin():
         changed = reports.report_file(s, reader, own.id, 5, memory=memory)
         assert (changed.cached, len(fake_renderer)) == (False, 2)

@@ -13,8 +13,8 @@ from assess.access import system
 from assess.cli.common import fail, service_errors, settings, unit_of_work
 from assess.config import Settings
 from assess.exports import ExportFormat
+from assess.services import answering, publications, reports
 from assess.services import benchmark as benchmarks
-from assess.services import reports
 
 
 @click.command(
@@ -86,17 +86,34 @@ def benchmark() -> None:
     pass
 
 
-@benchmark.command("export", help="Schrijf de landelijke cijfers van een jaar naar een bestand.")
+@benchmark.command("publish", help="Publiceer de cijfers van een jaar (een nieuwe publicatie).")
+@click.option("--year", "year", required=True, type=int, help="Peiljaar.")
+@service_errors
+def benchmark_publish(year: int) -> None:
+    current = settings()
+    with unit_of_work() as session:
+        done = publications.publish(session, system(), year, current.min_group_size)
+    click.echo(
+        f"Publicatie {done.number} van {year} gemaakt op {done.published_at:%Y-%m-%d %H:%M} UTC "
+        f"({done.total} zelfevaluaties).",
+        err=True,
+    )
+
+
+PUBLICATION = click.option(
+    "--publication", "number", type=click.IntRange(min=1), help="Nummer (standaard de nieuwste)."
+)
+
+
+@benchmark.command("export", help="Schrijf de gepubliceerde cijfers van een jaar naar een bestand.")
 @click.option("--year", "year", required=True, type=int, help="Peiljaar.")
 @click.option("--format", "fmt", required=True, type=click.Choice([str(f) for f in ExportFormat]))
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="Bestand.")
+@PUBLICATION
 @service_errors
-def benchmark_export(year: int, fmt: str, output: str) -> None:
-    current = settings()
+def benchmark_export(year: int, fmt: str, output: str, number: int | None) -> None:
     with unit_of_work() as session:
-        download = benchmarks.export(
-            session, system(), year, current.min_group_size, ExportFormat(fmt)
-        )
+        download = benchmarks.export(session, system(), year, ExportFormat(fmt), number)
     Path(output).write_bytes(download.content)
     click.echo(
         f"Benchmark {year} ({download.assessments} zelfevaluaties) geschreven naar {output}",
@@ -104,13 +121,30 @@ def benchmark_export(year: int, fmt: str, output: str) -> None:
     )
 
 
-@benchmark.command("report", help="Schrijf de landelijke benchmark van een jaar als PDF.")
+@benchmark.command("report", help="Schrijf de gepubliceerde benchmark van een jaar als PDF.")
 @click.option("--year", "year", required=True, type=int, help="Peiljaar.")
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False), help="PDF-bestand.")
+@PUBLICATION
 @service_errors
-def benchmark_report(year: int, output: str) -> None:
-    current = settings()
+def benchmark_report(year: int, output: str, number: int | None) -> None:
     with unit_of_work() as session:
-        pdf = reports.national_pdf(session, system(), year, current.min_group_size)
+        pdf = reports.national_pdf(session, system(), year, number)
     Path(output).write_bytes(pdf)
     click.echo(f"Landelijke benchmark {year} geschreven naar {output}", err=True)
+
+
+@benchmark.command(
+    "withdraw", help="Trek de zelfevaluatie van een gemeente terug uit de benchmark (beheerder)."
+)
+@click.argument("gemeentecode")
+@click.option("--year", "year", required=True, type=int, help="Peiljaar.")
+@service_errors
+def benchmark_withdraw(gemeentecode: str, year: int) -> None:
+    with unit_of_work() as session:
+        changed = answering.withdraw(session, system(), gemeentecode, year)
+    if changed:
+        click.echo(
+            f"{gemeentecode} {year} telt niet meer mee vanaf de volgende publicatie.", err=True
+        )
+    else:
+        click.echo(f"{gemeentecode} {year} telde al niet mee.", err=True)

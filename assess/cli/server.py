@@ -32,7 +32,9 @@ def demo(host: str, port: int) -> None:
     engine = engine_for(current, migrated=False)
     upgrade(engine)
     with transaction(session_factory(engine)) as session:
-        generated = demo_setup.prepare(session, system("demo"), datetime.now(UTC).year)
+        generated = demo_setup.prepare(
+            session, system("demo"), datetime.now(UTC).year, current.min_group_size
+        )
     engine.dispose()
     click.echo(
         f"Demodata: {generated} synthetische zelfevaluaties aangemaakt."

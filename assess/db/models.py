@@ -224,3 +224,20 @@ class ReportCache(Base):
     language: Mapped[str] = mapped_column(String(5))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Publication(Base):
+    """A benchmark publication: the tables as published (`tables`) and the contributors they
+    were made from (`contributors`, never published; the next publication's disclosure control
+    and the officers' comparisons need them). Kept forever, never changed."""
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    tables: Mapped[str] = mapped_column(Text)  # assess.framework.publication.Publication as JSON
+    contributors: Mapped[str] = mapped_column(Text)  # list of Contributor as JSON

@@ -28,6 +28,7 @@ from assess.services.assessments import (
     view,
     writable_row,
 )
+from assess.services.guards import require_administrator
 
 MAX_REGION = 200  # characters of a region's name
 
@@ -199,12 +200,42 @@ def _value(row: Answer) -> rules.Answer:
     return rules.Answer(row.code, row.regional, row.explanation, row.evidence)
 
 
+class AlreadySubmitted(Conflict):
+    pass
+
+
 def set_sharing(
     session: Session, who: Principal, assessment_id: uuid.UUID | str, sharing: Sharing
 ) -> AssessmentView:
+    """Before submission only: afterwards the choice is fixed, so that nobody can step in and
+    out of a group to read the others' figures (a withdrawal goes through a beheerder)."""
     row = writable_row(session, who, assessment_id)
+    if row.status == Status.SUBMITTED and row.sharing != sharing:
+        raise AlreadySubmitted(
+            _(
+                "De deling ligt vast sinds het indienen. Wilt u de zelfevaluatie terugtrekken uit "
+                "de benchmark? Vraag het de beheerder; dat telt vanaf de volgende publicatie."
+            )
+        )
     _apply_sharing(session, who, row, sharing)
     return view(row, who)
+
+
+def withdraw(session: Session, who: Principal, code: str, year: int) -> bool:
+    """A beheerder takes a submitted assessment out of the benchmark at the gemeente's request
+    (sharing becomes 'prive'); it counts from the next publication. False when already out."""
+    require_administrator(who, _("Alleen een beheerder trekt een zelfevaluatie terug."))
+    row = session.scalar(select(Assessment).filter_by(municipality_code=code, year=year))
+    if row is None or row.status != Status.SUBMITTED:
+        raise NotFound(
+            _("Gemeente {code} heeft geen ingediende zelfevaluatie over {jaar}.").format(
+                code=code, jaar=year
+            )
+        )
+    if row.sharing == Sharing.PRIVATE:
+        return False
+    _apply_sharing(session, who, row, Sharing.PRIVATE)
+    return True
 
 
 def _apply_sharing(session: Session, who: Principal, row: Assessment, sharing: Sharing) -> None:
@@ -216,10 +247,6 @@ def _apply_sharing(session: Session, who: Principal, row: Assessment, sharing: S
         session, who, "assessment.share", "zelfevaluatie", row.id, oud=old, nieuw=str(sharing)
     )
     session.flush()
-
-
-class AlreadySubmitted(Conflict):
-    pass
 
 
 def submit(

@@ -1,22 +1,33 @@
-"""An assessment beside its peer group: statistics of the group's stored scores."""
+"""An assessment beside its peer group, from the latest publication of its year.
+
+The group leaves the asker out (see assess.framework.benchmark). A regional coordinator sees
+only groups that lie inside the own region. Own scores are on the publication's questionnaire
+version, so that both sides count the same questions.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assess.access import COUNTED_IN_AGGREGATES, Principal
-from assess.db.models import Assessment, AssessmentScore, Municipality, QuestionnaireVersion
-from assess.framework.benchmark import GroupComparison, compare
+from assess.access import Principal
+from assess.framework.benchmark import (
+    GroupComparison,
+    ScoreKey,
+    compare,
+    outside_region,
+    unpublished,
+)
+from assess.framework.loader import carried_over
+from assess.framework.publication import Contributor, Snapshot
 from assess.framework.schema import Questionnaire
-from assess.framework.scoring import Scores, scored_groups
-from assess.framework.statistics import ScoreKey
-from assess.framework.vocabulary import Grouping, PeerGroup, Status
+from assess.framework.scoring import Scores, score, scored_groups
+from assess.framework.vocabulary import Grouping, PeerGroup
 from assess.i18n import _
-from assess.services import register
+from assess.services import publications, questionnaires, register
 from assess.services.assessments import AssessmentView, get
 
 
@@ -29,6 +40,7 @@ class PeerComparison:
     year: int
     comparison: GroupComparison
     own: dict[ScoreKey, float | None]
+    published_at: datetime | None
 
 
 def own_scores(scores: Scores) -> dict[ScoreKey, float | None]:
@@ -44,58 +56,74 @@ def peer_comparison(
 ) -> PeerComparison:
     item = get(session, who, assessment_id)
     gemeente = register.gemeente(session, item.municipality_code)
-    return compare_with_group(session, item, gemeente, group, min_group_size)
+    snapshot = publications.latest_snapshot(session, item.year)
+    return compare_with_group(session, who, item, gemeente, group, snapshot, min_group_size)
 
 
 def compare_with_group(
     session: Session,
+    who: Principal,
     item: AssessmentView,
     gemeente: register.Gemeente,
     group: PeerGroup,
+    snapshot: Snapshot | None,
     min_group_size: int,
 ) -> PeerComparison:
-    """For an assessment the caller has already read through `assessments.get`."""
+    """For an assessment the caller has already read through `assessments.get`, against the
+    year's latest publication (`publications.latest_snapshot`), if there is one."""
     grouping = Grouping(group.value)
     kind = _(register.GROUPING_LABELS[grouping])
     value = gemeente.group_value(grouping)
     label = kind if grouping is Grouping.ALL else f"{kind} {value or _('onbekend')}"
-    members = _member_scores(session, item, grouping, value) if value is not None else {}
+    questionnaire, own = _own_scores(session, item, snapshot)
     return PeerComparison(
         assessment_id=item.id,
-        questionnaire=item.questionnaire,
+        questionnaire=questionnaire,
         group=group,
         label=label,
         year=item.year,
-        comparison=compare(members, min_group_size, label, _),
-        own=own_scores(item.analysis().scores),
+        comparison=_group(session, who, snapshot, grouping, value, item, label, min_group_size),
+        own=own,
+        published_at=snapshot.publication.published_at if snapshot else None,
     )
 
 
-def _member_scores(
-    session: Session, item: AssessmentView, grouping: Grouping, value: str
-) -> dict[uuid.UUID, dict[ScoreKey, float | None]]:
-    """Stored scores of the submitted, shared assessments of the year and version."""
-    query = (
-        select(
-            AssessmentScore.assessment_id,
-            AssessmentScore.scope,
-            AssessmentScore.key,
-            AssessmentScore.score,
-        )
-        .join(Assessment, Assessment.id == AssessmentScore.assessment_id)
-        .join(QuestionnaireVersion, QuestionnaireVersion.id == Assessment.questionnaire_version_id)
-        .join(Municipality, Municipality.code == Assessment.municipality_code)
-        .where(
-            Assessment.year == item.year,
-            QuestionnaireVersion.questionnaire_id == item.questionnaire.id,
-            QuestionnaireVersion.version == item.questionnaire.versie,
-            Assessment.status == Status.SUBMITTED,
-            Assessment.sharing.in_([str(s) for s in COUNTED_IN_AGGREGATES]),
-        )
+def _group(
+    session: Session,
+    who: Principal,
+    snapshot: Snapshot | None,
+    grouping: Grouping,
+    value: str | None,
+    item: AssessmentView,
+    label: str,
+    min_group_size: int,
+) -> GroupComparison:
+    if snapshot is None:
+        return unpublished(item.year, _)
+    region = who.benchmark_region
+    if region is not None and (grouping, value) not in register.groups_inside(session, region):
+        return outside_region(_)
+    k = snapshot.publication.min_group_size
+    cell = snapshot.publication.cell(grouping, value) if value is not None else None
+    return compare(cell, _members(snapshot, grouping, value), str(item.id), k, label, _)
+
+
+def _members(snapshot: Snapshot, grouping: Grouping, value: str | None) -> list[Contributor]:
+    if grouping is Grouping.ALL:
+        return snapshot.contributors
+    return [c for c in snapshot.contributors if c.groups.get(grouping) == value]
+
+
+def _own_scores(
+    session: Session, item: AssessmentView, snapshot: Snapshot | None
+) -> tuple[Questionnaire, dict[ScoreKey, float | None]]:
+    """The assessment's scores on the publication's questionnaire version."""
+    if snapshot is None or snapshot.publication.version == item.questionnaire.versie:
+        return item.questionnaire, own_scores(item.analysis().scores)
+    target = questionnaires.get(
+        session, snapshot.publication.questionnaire, snapshot.publication.version
     )
-    if grouping is not Grouping.ALL:
-        query = query.where(register.GROUP_COLUMNS[grouping] == value)
-    members: dict[uuid.UUID, dict[ScoreKey, float | None]] = {}
-    for assessment_id, scope, key, score_value in session.execute(query):
-        members.setdefault(assessment_id, {})[(scope, key)] = score_value
-    return members
+    mapping = carried_over(target, item.questionnaire, questionnaires.stored(session))
+    given = item.answer_values()
+    mapped = {new: given[old] for new, old in mapping.items() if old in given}
+    return target, own_scores(score(target, mapped))

@@ -26,7 +26,7 @@ from assess.framework.scoring import score, scored_groups
 from assess.framework.vocabulary import Status
 from assess.i18n import _
 from assess.municipalities import REGISTER_2025, SIZE_CLASSES, parse_register
-from assess.services import accounts, audit, questionnaires, register
+from assess.services import accounts, audit, publications, questionnaires, register
 from assess.services.guards import require_administrator
 
 QUESTIONNAIRES = Path(__file__).parents[2] / "questionnaires"  # shipped beside assess/
@@ -57,8 +57,9 @@ def questionnaire_files() -> list[Path]:
     return sorted(QUESTIONNAIRES.glob("*.yaml"))
 
 
-def prepare(session: Session, who: Principal, this_year: int) -> int:
-    """Load everything the demo needs, once; returns the number of assessments generated."""
+def prepare(session: Session, who: Principal, this_year: int, min_group_size: int) -> int:
+    """Load everything the demo needs, once, and publish the demo years' benchmark; returns
+    the number of assessments generated."""
     require_administrator(who, _("Alleen een beheerder zet de demo op."))
     if session.scalar(select(Municipality.code).limit(1)) is None:
         rows = parse_register(REGISTER_2025.read_text(encoding="utf-8"))
@@ -73,7 +74,11 @@ def prepare(session: Session, who: Principal, this_year: int) -> int:
             accounts.add_user(session, who, user.email, user.role, user.password, user.municipality)
     if session.scalar(select(Assessment.id).filter_by(synthetic=True).limit(1)) is not None:
         return 0
-    return generate(session, who, range(this_year - 2, this_year + 1))
+    years = range(this_year - 2, this_year + 1)
+    generated = generate(session, who, years)
+    for year in years:
+        publications.publish(session, who, year, min_group_size)
+    return generated
 
 
 def generate(

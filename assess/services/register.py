@@ -157,11 +157,26 @@ def gemeente(session: Session, code: str) -> Gemeente:
     return Gemeente.of(municipality_row(session, code))
 
 
-def gemeenten(session: Session, *, include_ended: bool = False) -> list[Gemeente]:
+def gemeenten(
+    session: Session, *, include_ended: bool = False, region: str | None = None
+) -> list[Gemeente]:
     query = select(Municipality).order_by(Municipality.name)
     if not include_ended:
         query = query.where(Municipality.valid_to.is_(None))
+    if region is not None:
+        query = query.where(Municipality.riec == region)
     return [Gemeente.of(row) for row in session.scalars(query)]
+
+
+def groups_inside(session: Session, region: str) -> set[tuple[Grouping, str]]:
+    """The groups whose gemeenten all lie in the RIEC region (the region itself included)."""
+    regions_of: dict[tuple[Grouping, str], set[str | None]] = {}
+    for gemeente in gemeenten(session):
+        for grouping in GROUP_COLUMNS:
+            value = gemeente.group_value(grouping)
+            if value:
+                regions_of.setdefault((grouping, value), set()).add(gemeente.riec)
+    return {group for group, regions in regions_of.items() if regions == {region}}
 
 
 def in_register(region: str | None = None) -> list[ColumnElement[bool]]:

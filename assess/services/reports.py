@@ -290,13 +290,13 @@ def assessment_of_year(session: Session, who: Principal, code: str, year: int) -
     return readable_row(session, who, found).id
 
 
-def national_pdf(session: Session, who: Principal, year: int, min_group_size: int) -> bytes:
-    """The national benchmark of a year as PDF (aggregates only, with their suppression)."""
-    data = benchmark.year_benchmark(session, who, year, min_group_size)
+def national_pdf(session: Session, who: Principal, year: int, number: int | None = None) -> bytes:
+    """A publication of the national benchmark as PDF (the newest of the year by default)."""
+    data = benchmark.year_benchmark(session, who, year, number)
     years = [y for y in benchmark.years(session, who) if y <= year]
     context = {
         "b": data,
-        "trend": benchmark.trend(session, who, years, min_group_size),
+        "trend": benchmark.trend(session, who, years),
         "domeintitels": questionnaires.domain_titles(session),
         "language": i18n.DEFAULT,
         "today": date.today().isoformat(),

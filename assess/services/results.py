@@ -20,7 +20,7 @@ from assess.framework.gaps import GapAnalysis
 from assess.framework.loader import carried_over
 from assess.framework.scoring import Scores, score
 from assess.framework.vocabulary import PeerGroup, Status
-from assess.services import questionnaires, register
+from assess.services import publications, questionnaires, register
 from assess.services.assessments import AssessmentView, may_read, readable_row, view
 from assess.services.comparison import PeerComparison, compare_with_group
 
@@ -58,12 +58,13 @@ def results(
     row = readable_row(session, who, assessment_id)
     item = view(row, who)
     gemeente = register.gemeente(session, item.municipality_code)
+    snapshot = publications.latest_snapshot(session, item.year)
     return Results(
         item=item,
         gemeente=gemeente,
         analysis=item.analysis(),
         comparisons=[
-            compare_with_group(session, item, gemeente, group, min_group_size)
+            compare_with_group(session, who, item, gemeente, group, snapshot, min_group_size)
             for group in PeerGroup
         ],
         trend=earlier_years(session, who, row),

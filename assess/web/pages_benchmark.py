@@ -1,20 +1,25 @@
-"""The analyst's dashboard: the national (or regional) picture per year, trends, downloads."""
+"""The analyst's dashboard: a year's publication, trends, downloads; publishing (beheerder)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response, get, post
 from litestar.params import PathParameter, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK
 
+from assess.errors import Conflict
 from assess.exports import ExportFormat
 from assess.framework.vocabulary import FIRST_YEAR, LAST_YEAR
-from assess.services import benchmark
+from assess.services import benchmark, publications
 from assess.web.auth import BENCHMARK_GUARD
 from assess.web.deps import Db, min_group_size, viewer
 from assess.web.downloads import file_download
 from assess.web.pages import AnyRequest, page
+
+Year = Annotated[int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR)]
+Number = Annotated[int | None, QueryParameter(ge=1)]
 
 
 class BenchmarkPages(Controller):
@@ -23,29 +28,62 @@ class BenchmarkPages(Controller):
 
     @get(sync_to_thread=True, guards=[BENCHMARK_GUARD])
     def dashboard(
+        self, request: AnyRequest, db: Db, jaar: Year = None, publicatie: Number = None
+    ) -> Template:
+        return self._dashboard(request, db, jaar, publicatie)
+
+    def _dashboard(
         self,
         request: AnyRequest,
         db: Db,
-        jaar: Annotated[int | None, QueryParameter(ge=FIRST_YEAR, le=LAST_YEAR)] = None,
+        year: int | None,
+        number: int | None,
+        status: int = 200,
+        fout: str | None = None,
     ) -> Template:
         who = viewer(request)
-        found = benchmark.dashboard(db, who, jaar, min_group_size(request))
+        found = benchmark.dashboard(db, who, year, number)
         if found.data is None:
-            status = 404 if found.years else 200
+            status = 404 if found.years and status == 200 else status
             return page(
-                "benchmark_leeg.html", status, viewer=who, jaren=found.years, jaar=found.year
+                "benchmark_leeg.html",
+                status,
+                viewer=who,
+                jaren=found.years,
+                jaar=found.year,
+                publiceerbaar=found.publishable,
+                fout=fout,
             )
         return page(
             "benchmark.html",
+            status,
             viewer=who,
             jaren=found.years,
             jaar=found.year,
             data=found.data,
+            publicaties=found.publications,
             trend=found.trend,
             groepsgrootte=found.group_sizes,
             regio=found.region,
             domeintitels=found.domain_titles,
+            publiceerbaar=found.publishable,
+            fout=fout,
         )
+
+    @post(
+        "/{jaar:int}/publiceren",
+        sync_to_thread=True,
+        guards=[BENCHMARK_GUARD],
+        status_code=HTTP_200_OK,
+    )
+    def publish(
+        self, request: AnyRequest, db: Db, jaar: Annotated[int, PathParameter()]
+    ) -> Template | Redirect:
+        try:
+            publications.publish(db, viewer(request), jaar, min_group_size(request))
+        except Conflict as exc:
+            return self._dashboard(request, db, jaar, None, exc.status, fout=exc.detail)
+        return Redirect(f"/benchmark?jaar={jaar}", status_code=303)
 
     @get("/methode", sync_to_thread=False)  # the method is for every signed-in user
     def method(self, request: AnyRequest) -> Template:
@@ -60,6 +98,7 @@ class BenchmarkPages(Controller):
         db: Db,
         jaar: Annotated[int, PathParameter()],
         formaat: Annotated[ExportFormat, PathParameter()],
+        publicatie: Number = None,
     ) -> Response[bytes]:
-        download = benchmark.export(db, viewer(request), jaar, min_group_size(request), formaat)
+        download = benchmark.export(db, viewer(request), jaar, formaat, publicatie)
         return file_download(download)

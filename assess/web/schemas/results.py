@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from assess import labels
+from assess.framework.publication import Figure
 from assess.framework.schema import Plateau, Theme
 from assess.framework.scoring import GroupScore, Verdict
-from assess.framework.statistics import Figure
 from assess.framework.vocabulary import PeerGroup
 from assess.services.assessments import AssessmentView
 from assess.services.comparison import PeerComparison
@@ -171,10 +172,11 @@ def analyse_of(item: AssessmentView) -> Analyse:
 
 
 class Statistiek(msgspec.Struct, rename="camel"):
-    n: int
-    mediaan: float
-    q1: float
-    q3: float
+    n: str  # band
+    mediaan: int | None
+    q1: int | None
+    q3: int | None
+    aandeel_op_doel: int | None  # percent, rounded to 5
 
 
 class Vergelijkingsscore(msgspec.Struct, rename="camel"):
@@ -190,7 +192,8 @@ class Vergelijking(msgspec.Struct, rename="camel"):
     groep: PeerGroup
     groepsnaam: str
     jaar: int
-    n: int
+    gepubliceerd_op: datetime | None  # the publication the group's figures come from
+    n: str  # band of the other gemeenten in the group
     minimale_groepsgrootte: int
     onderdrukt: bool
     reden: str | None
@@ -207,6 +210,7 @@ def comparison_of(peer: PeerComparison, min_group_size: int) -> Vergelijking:
         groep=peer.group,
         groepsnaam=peer.label,
         jaar=peer.year,
+        gepubliceerd_op=peer.published_at,
         n=peer.comparison.n,
         minimale_groepsgrootte=min_group_size,
         onderdrukt=peer.comparison.suppressed,
@@ -227,4 +231,4 @@ def comparison_of(peer: PeerComparison, min_group_size: int) -> Vergelijking:
 def _statistic(stat: Figure | None) -> Statistiek | None:
     if stat is None:
         return None
-    return Statistiek(stat.n, round(stat.median, 1), round(stat.q1, 1), round(stat.q3, 1))
+    return Statistiek(stat.n, stat.median, stat.q1, stat.q3, stat.at_target)
