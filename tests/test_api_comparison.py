@@ -5,23 +5,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from assess.access import Sharing
 from assess.db.models import Answer as AnswerRow
 from assess.db.models import Municipality
 from assess.framework.answers import Answer
 from assess.services import accounts, answering, publications
 from assess.services import tokens as token_service
 
-from conftest import OWN, SYSTEM, bearer
+from conftest import OWN, SYSTEM, bearer, submit_quickly
 
 YEAR = 2025
 
 
 def submitted(session, questionnaire, code, level, sharing="geanonimiseerd"):
-    item = answering.start(session, SYSTEM, code, YEAR)
-    for q in questionnaire.questions():
-        answering.save_answer(session, SYSTEM, item.id, q.id, Answer(str(level)))
-    return answering.submit(session, SYSTEM, item.id, Sharing(sharing))
+    return submit_quickly(session, questionnaire, YEAR, {code: str(level)}, sharing)[code]
 
 
 def province(factory, name):
@@ -55,7 +51,7 @@ def test_the_group_is_the_others_in_the_publication(
     client, tokens, factory, questionnaire, overijssel
 ):
     with factory() as s, s.begin():
-        own = submitted(s, questionnaire, OWN, 2).id
+        own = submitted(s, questionnaire, OWN, 2)
         for code, level in zip(overijssel, (0, 1, 1, 1, 1, 2, 2, 2, 3, 3), strict=False):
             submitted(s, questionnaire, code, level)
         submitted(s, questionnaire, overijssel[10], 0, sharing="prive")  # never counts
@@ -88,7 +84,7 @@ def test_too_few_others_is_suppressed_with_a_reason(
     client, tokens, factory, questionnaire, overijssel
 ):
     with factory() as s, s.begin():
-        own = submitted(s, questionnaire, OWN, 2).id
+        own = submitted(s, questionnaire, OWN, 2)
         for code in overijssel[:4]:
             submitted(s, questionnaire, code, 1)
         for code in province(factory, "Drenthe")[:10]:  # enough for a national figure
@@ -109,7 +105,7 @@ def test_before_the_first_publication_there_is_no_comparison(
     client, tokens, factory, questionnaire, overijssel
 ):
     with factory() as s, s.begin():
-        own = submitted(s, questionnaire, OWN, 2).id
+        own = submitted(s, questionnaire, OWN, 2)
         for code in overijssel[:10]:
             submitted(s, questionnaire, code, 1)
     body = comparison(client, tokens["medewerker"], own, "alle")
@@ -132,13 +128,13 @@ def test_nothing_after_the_publication_changes_the_comparison(
     client, tokens, factory, questionnaire, overijssel
 ):
     with factory() as s, s.begin():
-        own = submitted(s, questionnaire, OWN, 2).id
+        own = submitted(s, questionnaire, OWN, 2)
         others = [submitted(s, questionnaire, code, 1) for code in overijssel[:10]]
         publications.publish(s, SYSTEM, YEAR, 5)
     before = comparison(client, tokens["medewerker"], own, "provincie")
     with factory() as s, s.begin():
         for item in others:  # change the stored rows behind the publication
-            for row in s.scalars(select(AnswerRow).filter_by(assessment_id=item.id)):
+            for row in s.scalars(select(AnswerRow).filter_by(assessment_id=item)):
                 row.code = "3"
         for code in overijssel[10:15]:
             submitted(s, questionnaire, code, 3)
@@ -148,7 +144,7 @@ def test_nothing_after_the_publication_changes_the_comparison(
 
 def test_sharing_is_fixed_at_submission(client, tokens, factory, questionnaire):
     with factory() as s, s.begin():
-        own = submitted(s, questionnaire, OWN, 2).id
+        own = submitted(s, questionnaire, OWN, 2)
     response = client.put(
         f"/api/v1/zelfevaluaties/{own}/deling",
         json={"deling": "prive"},
@@ -162,7 +158,7 @@ def test_a_regional_coordinator_sees_only_groups_inside_the_region(
     client, factory, questionnaire, overijssel
 ):
     with factory() as s, s.begin():
-        own = submitted(s, questionnaire, OWN, 2, sharing="benoemd").id
+        own = submitted(s, questionnaire, OWN, 2, sharing="benoemd")
         for code in overijssel[:10]:
             submitted(s, questionnaire, code, 1)
         publications.publish(s, SYSTEM, YEAR, 5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.framework.answers import ANSWER_CODES, Answer, answer_problems
@@ -117,6 +117,7 @@ def test_valid_answers_pass():
 
 REAL = shipped_questionnaires()[-1]
 QUESTIONNAIRES = {"mini": MINI, "echt": REAL}
+PROPERTY = settings(max_examples=40, deadline=None)  # 57 optional answers are slow to draw
 
 
 def answers_for(q):
@@ -149,6 +150,7 @@ def all_scores(scores):
 
 
 @pytest.mark.parametrize("name", QUESTIONNAIRES)
+@PROPERTY
 @given(data=st.data())
 def test_scores_stay_in_range(name, data):
     q = QUESTIONNAIRES[name]
@@ -162,6 +164,7 @@ def test_scores_stay_in_range(name, data):
 
 
 @pytest.mark.parametrize("name", QUESTIONNAIRES)
+@PROPERTY
 @given(data=st.data())
 def test_raising_one_answer_never_lowers_any_score(name, data):
     q = QUESTIONNAIRES[name]
@@ -179,6 +182,7 @@ def test_raising_one_answer_never_lowers_any_score(name, data):
 
 
 @pytest.mark.parametrize("name", QUESTIONNAIRES)
+@PROPERTY
 @given(data=st.data())
 def test_nvt_never_changes_another_questions_contribution(name, data):
     q = QUESTIONNAIRES[name]
@@ -192,6 +196,7 @@ def test_nvt_never_changes_another_questions_contribution(name, data):
     assert {x.question_id: x.status for x in after.questions}[qid] == Status.NOT_APPLICABLE
 
 
+@PROPERTY
 @given(st.data())
 def test_every_basis_question_at_its_target_reaches_the_basisniveau(data):
     answers = {}
@@ -208,6 +213,7 @@ def test_every_basis_question_at_its_target_reaches_the_basisniveau(data):
 
 
 @pytest.mark.parametrize("name", QUESTIONNAIRES)
+@PROPERTY
 @given(data=st.data())
 def test_unknowns_are_never_gaps_and_always_to_find_out(name, data):
     q = QUESTIONNAIRES[name]
@@ -219,6 +225,7 @@ def test_unknowns_are_never_gaps_and_always_to_find_out(name, data):
     assert all(u.ask for u in analysis.unknowns)
 
 
+@PROPERTY
 @given(st.data())
 def test_gaps_come_basis_first_by_priority_and_equal_gaps_are_spread(data):
     answers = data.draw(answers_for(REAL))

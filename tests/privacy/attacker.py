@@ -406,8 +406,8 @@ def from_pdf_text(text: str, publication: int, source: str = "pdf") -> list[Figu
     found, dimension = [], None
     for line in (" ".join(raw.split()) for raw in text.splitlines()):
         heading = _PDF_DIMENSION.match(line)
-        if heading and heading["dimension"] in dimensions:
-            dimension = heading["dimension"].replace("riec-regio", "riec")
+        if heading and heading["dimension"].lower() in dimensions:
+            dimension = heading["dimension"].lower().replace("riec-regio", "riec")
             continue
         row = _PDF_ROW.match(line)
         if row and dimension:

@@ -45,6 +45,8 @@ from assess.web.schemas.results import comparison_of
 
 from conftest import SYSTEM, bearer, officer, submit_quickly
 
+pytestmark = pytest.mark.slow
+
 YEAR = 2024
 BASE = f"/api/v1/benchmarks/{YEAR}"
 PASSWORD = "wachtwoord-123"
