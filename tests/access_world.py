@@ -33,7 +33,7 @@ from assess.db.models import Answer as AnswerRow
 from assess.db.models import Assessment, Municipality
 from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
-from assess.services import accounts, answering, publications, register, tokens
+from assess.services import accounts, answering, answers, publications, register, tokens
 
 from conftest import SYSTEM, bearer, submit_quickly
 
@@ -193,7 +193,7 @@ def build(session: Session, questionnaire: Questionnaire) -> tuple[dict, dict]:
             created = answering.start(session, who, code, year)
             for n, question in enumerate(questions if complete else questions[:1]):
                 explanation = marker if n == 0 else ""
-                answering.save_answer(
+                answers.save(
                     session, who, created.id, question.id, Answer("2", explanation=explanation)
                 )
             answering.set_sharing(session, who, created.id, Sharing(sharing))

@@ -58,7 +58,7 @@ ROLES = [*USERS, ANONYMOUS]
 # on the collection endpoints, on an unknown id and against one real assessment per endpoint.
 AUTH_ROLES = [*ROLES, "onbekend-token"]
 
-READS = ["GET-zelfevaluatie", "GET-analyse", "GET-vergelijking", "GET-rapport"]
+READS = ["GET-zelfevaluatie", "GET-antwoord", "GET-analyse", "GET-vergelijking", "GET-rapport"]
 WRITES = [
     "PUT-antwoord",
     "PUT-antwoord-verouderd",  # with a stale If-Match: a 412 would show the current answer
@@ -75,6 +75,7 @@ PRIVATE_ROUTES = {
     ("GET", "/api/v1/gemeenten/{gemeentecode:str}/zelfevaluaties"),
     ("POST", "/api/v1/gemeenten/{gemeentecode:str}/zelfevaluaties"),
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}"),
+    ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/antwoorden/{vraag_id:str}"),
     ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/antwoorden/{vraag_id:str}"),
     ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/deling"),
     ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/regio"),
@@ -112,6 +113,8 @@ def request_item(world: World, role: str, endpoint: str, item_id: uuid.UUID, ite
     sharing = new_sharing(item) if item else "benoemd"
     if endpoint == "GET-zelfevaluatie":
         return client.get(path, headers=headers)
+    if endpoint == "GET-antwoord":
+        return client.get(f"{path}/antwoorden/A1", headers=headers)
     if endpoint == "GET-analyse":
         return client.get(f"{path}/analyse", headers=headers)
     if endpoint == "GET-vergelijking":
@@ -241,8 +244,8 @@ def item_expected(role: str, endpoint: str, item: Item | None) -> int:
         return 200
     if endpoint in ("PUT-antwoord", "PUT-regio", "PUT-deling"):  # sharing is fixed at submission
         return 409 if item.submitted else 200
-    if endpoint == "PUT-antwoord-verouderd":
-        return 412
+    if endpoint == "PUT-antwoord-verouderd":  # A1 is answered: version 0 is stale
+        return 409 if item.submitted else 412
     # POST-indienen(-deling): only a complete concept can be submitted
     return 200 if item.complete and not item.submitted else 409
 
@@ -273,7 +276,13 @@ def test_assessment(world, role, endpoint, side, kind):
         assert not shown & hidden_years(role, item, world), f"{role} sees hidden years {shown}"
         return
     body = response.json()
-    if endpoint == "GET-analyse":
+    if endpoint in ("GET-antwoord", "PUT-antwoord"):
+        assert body["vraagId"] == "A1" and response.headers["ETag"] == f'"{body["versie"]}"'
+        if endpoint == "GET-antwoord":
+            assert body["toelichting"] == item.marker
+        else:
+            assert body["antwoord"] == "0" and body["toelichting"] == "OVERSCHREVEN"
+    elif endpoint == "GET-analyse":
         assert body["zelfevaluatieId"] == str(item.id)
     elif endpoint == "GET-vergelijking":
         assert body["zelfevaluatieId"] == str(item.id) and body["jaar"] == item.year
@@ -293,9 +302,6 @@ def test_assessment(world, role, endpoint, side, kind):
             assert body["status"] == "ingediend"
         if endpoint == "PUT-regio":
             assert body["regio"] == "ANDERE REGIO"
-        if endpoint == "PUT-antwoord":
-            [a1] = [a for a in body["antwoorden"] if a["vraagId"] == "A1"]
-            assert a1["antwoord"] == "0" and a1["toelichting"] == "OVERSCHREVEN"
 
 
 UNKNOWN_CELLS = [

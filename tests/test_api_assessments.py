@@ -47,35 +47,65 @@ def test_create_returns_201_with_location_and_409_for_the_same_year(officer):
     assert [z["jaar"] for z in listed["zelfevaluaties"]] == [2026] and listed["totaal"] == 1
 
 
-def test_answers_progress_etag_and_history(officer, questionnaire):
+def test_each_answer_has_its_own_etag(officer, questionnaire):
     item = start(officer)
-    first = officer.get(f"{BASE}/zelfevaluaties/{item}")
-    assert first.headers["ETag"] == '"1"'
+    whole = officer.get(f"{BASE}/zelfevaluaties/{item}")
+    assert whole.headers["ETag"] == '"1"'
+    assert officer.get(f"{BASE}/zelfevaluaties/{item}/antwoorden/A1").status_code == 404
     saved = answer(
-        officer, item, "A1", {"antwoord": "2", "toelichting": "Plan 2025"}, **{"If-Match": '"1"'}
+        officer, item, "A1", {"antwoord": "2", "toelichting": "Plan 2025"}, **{"If-None-Match": "*"}
     )
     assert saved.status_code == 200, saved.text
-    assert saved.headers["ETag"] == '"2"'
+    assert saved.headers["ETag"] == '"1"'
     body = saved.json()
-    assert body["voortgang"] == {
+    assert (body["vraagId"], body["toelichting"], body["versie"]) == ("A1", "Plan 2025", 1)
+    assert body["gewijzigdOp"].endswith("Z") or body["gewijzigdOp"].endswith("+00:00")
+    again = answer(officer, item, "A1", {"antwoord": "3"}, **{"If-Match": '"1"'})
+    assert again.headers["ETag"] == '"2"'
+    read = officer.get(f"{BASE}/zelfevaluaties/{item}/antwoorden/A1")
+    assert (read.headers["ETag"], read.json()["antwoord"]) == ('"2"', "3")
+    other = answer(officer, item, "A2", {"antwoord": "1"}, **{"If-None-Match": "*"})
+    assert other.status_code == 200  # a colleague's save of A1 is no conflict for A2
+    whole = officer.get(f"{BASE}/zelfevaluaties/{item}")
+    assert whole.headers["ETag"] == '"1"'  # answers leave the whole's version alone
+    assert whole.json()["voortgang"] == {
         "totaal": len(questionnaire.questions()),
-        "beantwoord": 1,
-        "open": len(questionnaire.questions()) - 1,
-        "percentage": 2,
+        "beantwoord": 2,
+        "open": len(questionnaire.questions()) - 2,
+        "percentage": round(200 / len(questionnaire.questions())),
     }
-    [stored] = body["antwoorden"]
-    assert stored["vraagId"] == "A1" and stored["toelichting"] == "Plan 2025"
-    assert stored["gewijzigdOp"].endswith("Z") or stored["gewijzigdOp"].endswith("+00:00")
 
 
 def test_stale_if_match_is_412_with_the_current_answer(officer):
     item = start(officer)
-    assert answer(officer, item, "A1", {"antwoord": "1"}, **{"If-Match": '"1"'}).status_code == 200
-    stale = answer(officer, item, "A1", {"antwoord": "3"}, **{"If-Match": '"1"'})
+    assert answer(officer, item, "A1", {"antwoord": "1"}).status_code == 200
+    stale = answer(officer, item, "A1", {"antwoord": "3"}, **{"If-Match": '"7"'})
     assert stale.status_code == 412
     problem = stale.json()
-    assert problem["huidigAntwoord"]["antwoord"] == "1" and problem["huidigeVersie"] == 2
+    assert problem["huidigAntwoord"]["antwoord"] == "1" and problem["huidigeVersie"] == 1
+    taken = answer(officer, item, "A1", {"antwoord": "3"}, **{"If-None-Match": "*"})
+    assert taken.status_code == 412  # it exists already
     assert officer.get(f"{BASE}/zelfevaluaties/{item}").json()["antwoorden"][0]["antwoord"] == "1"
+    last_wins = answer(officer, item, "A1", {"antwoord": "3"})
+    assert last_wins.status_code == 200 and last_wins.headers["ETag"] == '"2"'
+
+
+def test_the_whole_assessments_etag_guards_sharing_and_submission(officer):
+    item = start(officer)
+    stale = officer.put(
+        f"{BASE}/zelfevaluaties/{item}/deling",
+        json={"deling": "benoemd"},
+        headers={"If-Match": '"9"'},
+    )
+    assert stale.status_code == 412
+    fresh = officer.put(
+        f"{BASE}/zelfevaluaties/{item}/deling",
+        json={"deling": "benoemd"},
+        headers={"If-Match": '"1"'},
+    )
+    assert fresh.status_code == 200 and fresh.headers["ETag"] == '"2"'
+    refused = officer.post(f"{BASE}/zelfevaluaties/{item}/indienen", headers={"If-Match": '"1"'})
+    assert refused.status_code == 412
 
 
 @pytest.mark.parametrize(

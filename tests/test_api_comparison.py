@@ -8,7 +8,7 @@ from sqlalchemy import select
 from assess.db.models import Answer as AnswerRow
 from assess.db.models import Municipality
 from assess.framework.answers import Answer
-from assess.services import accounts, answering, publications
+from assess.services import accounts, answering, answers, publications
 from assess.services import tokens as token_service
 
 from conftest import OWN, SYSTEM, bearer, submit_quickly
@@ -56,7 +56,7 @@ def test_the_group_is_the_others_in_the_publication(
             submitted(s, questionnaire, code, level)
         submitted(s, questionnaire, overijssel[10], 0, sharing="prive")  # never counts
         concept = answering.start(s, SYSTEM, overijssel[11], YEAR)  # not submitted
-        answering.save_answer(s, SYSTEM, concept.id, "A1", Answer("3"))
+        answers.save(s, SYSTEM, concept.id, "A1", Answer("3"))
         publications.publish(s, SYSTEM, YEAR, 5)
     body = comparison(client, tokens["medewerker"], own, "provincie")
     assert (body["groepsnaam"], body["n"], body["onderdrukt"]) == (

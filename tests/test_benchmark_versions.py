@@ -6,14 +6,14 @@ from sqlalchemy import select, update
 
 from assess.db.models import Assessment, Municipality
 from assess.framework.answers import Answer
-from assess.services import answering, benchmark, publications, questionnaires
+from assess.services import answering, answers, benchmark, publications, questionnaires
 
 from conftest import SYSTEM
 
 YEAR = 2018  # no other test submits this year
 
 
-def submit_on_older_version(session, code, older, answers):
+def submit_on_older_version(session, code, older, given):
     item = answering.start(session, SYSTEM, code, YEAR)
     row_version = questionnaires.version_row(session, older.id, older.versie)
     session.execute(
@@ -22,8 +22,8 @@ def submit_on_older_version(session, code, older, answers):
         .values(questionnaire_version_id=row_version.id)
     )
     session.expire_all()
-    for qid, answer in answers.items():
-        answering.save_answer(session, SYSTEM, item.id, qid, answer)
+    for qid, answer in given.items():
+        answers.save(session, SYSTEM, item.id, qid, answer)
     return answering.submit(session, SYSTEM, item.id)
 
 
@@ -32,10 +32,10 @@ def test_an_older_version_is_scored_on_the_newest_through_the_mapping(
 ):
     older, newest = questionnaires_shipped[0], questionnaires_shipped[-1]
     # B8 (2026.1) was dropped in 2026.2: at level 0 it lowers the old score, not the new one
-    answers = {q.id: Answer("2") for q in older.questions()}
-    answers["B8"] = Answer("0")
+    given = {q.id: Answer("2") for q in older.questions()}
+    given["B8"] = Answer("0")
     codes = session.scalars(select(Municipality.code).order_by(Municipality.code).limit(10))
-    items = [submit_on_older_version(session, code, older, answers) for code in codes]
+    items = [submit_on_older_version(session, code, older, given) for code in codes]
     assert all(item.questionnaire.versie == older.versie for item in items)
     assert items[0].analysis().scores.total.score < 100  # on its own version
     publications.publish(session, SYSTEM, YEAR, 5)

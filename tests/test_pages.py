@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from assess.framework.answers import Answer
-from assess.services import accounts, answering, assessments
+from assess.services import accounts, answering, answers, assessments
 
 from conftest import OTHER, OWN, SYSTEM
 
@@ -140,7 +140,6 @@ def test_plain_form_post_saves_and_keeps_typed_text_on_errors(officer, factory, 
         {
             f"antwoord-{allowed.id}": "nvt",
             f"bewijs-{allowed.id}": "notitie",
-            "versie": "1",
             "ga_naar": "",
         },
     )
@@ -158,7 +157,6 @@ def test_plain_form_post_saves_and_keeps_typed_text_on_errors(officer, factory, 
         path,
         {
             f"antwoord-{allowed.id}": "nvt",
-            "versie": "1",
             "ga_naar": "",
             f"toelichting-{allowed.id}": "Geen seksbranche in de gemeente.",
         },
@@ -170,35 +168,62 @@ def test_plain_form_post_saves_and_keeps_typed_text_on_errors(officer, factory, 
     assert saved == {allowed.id: Answer("nvt", False, "Geen seksbranche in de gemeente.", "")}
 
 
-def test_stale_form_is_a_conflict_that_keeps_the_input(officer):
+def test_a_colleagues_answer_on_the_same_question_is_shown_and_the_input_kept(officer):
     item = start(officer)
     path = f"/zelfevaluaties/{item}/domein/A"
-    post(officer, path, {"antwoord-A1": "1", "versie": "1", "ga_naar": ""})
+    # a colleague saves A1 and A2 while this page shows both unanswered (version 0)
+    post(officer, path, {"antwoord-A1": "1", "antwoord-A2": "2", "ga_naar": ""})
     stale = post(
         officer,
         path,
-        {"antwoord-A1": "3", "toelichting-A1": "mijn tekst", "versie": "1", "ga_naar": ""},
+        {
+            "antwoord-A1": "3",
+            "toelichting-A1": "mijn tekst",
+            "versie-A1": "0",
+            "antwoord-A2": "2",
+            "versie-A2": "0",
+            "ga_naar": "",
+        },
     )
     assert stale.status_code == 409
     page = html(stale)
-    assert "Iemand anders heeft deze zelfevaluatie intussen gewijzigd" in page.get_text()
+    clash = page.select_one("#botsing-A1")
+    assert "anders beantwoord: 1 In ontwikkeling" in clash.get_text(" ", strip=True)
+    assert page.select_one("#botsing-A2") is None  # the same answer is no clash
     assert page.find("textarea", {"name": "toelichting-A1"}).get_text() == "mijn tekst"
+    assert page.find("input", {"id": "antwoord-A1-3"}).has_attr("checked")
+    assert page.find("input", {"name": "versie-A1"})["value"] == "1"  # saving again keeps mine
+    kept = post(
+        officer,
+        path,
+        {"antwoord-A1": "3", "toelichting-A1": "mijn tekst", "versie-A1": "1", "ga_naar": ""},
+    )
+    assert kept.status_code == 200 and "Uw antwoorden zijn opgeslagen." in kept.text
 
 
-def test_autosave_saves_one_answer_and_reports_conflicts(officer):
+def test_autosave_saves_one_answer_and_shows_a_colleagues_answer(officer):
     item = start(officer)
     url = f"/zelfevaluaties/{item}/vraag/A2"
     token = csrf(officer, "/account")
-    ok = officer.post(url, data={"antwoord-A2": "2", "versie": "1"}, headers={"x-csrftoken": token})
-    assert ok.status_code == 200 and ok.json()["versie"] == 2
-    stale = officer.post(
-        url, data={"antwoord-A2": "3", "versie": "1"}, headers={"x-csrftoken": token}
+    headers = {"x-csrftoken": token}
+    ok = officer.post(url, data={"antwoord-A2": "2", "versie-A2": "0"}, headers=headers)
+    assert ok.status_code == 200 and ok.json() | {"totaal": 0} == {
+        "versie": 1,
+        "beantwoord": 1,
+        "totaal": 0,
+    }
+    other = officer.post(
+        f"/zelfevaluaties/{item}/vraag/A3",
+        data={"antwoord-A3": "1", "versie-A3": "0"},
+        headers=headers,
     )
-    assert stale.status_code == 412 and "opnieuw" in stale.json()["melding"]
+    assert other.status_code == 200  # another question: never a conflict
+    stale = officer.post(url, data={"antwoord-A2": "3", "versie-A2": "0"}, headers=headers)
+    assert stale.status_code == 412
+    body = stale.json()
+    assert body["versie"] == 1 and body["huidig"]["code"] == "2" and body["melding"]
     invalid = officer.post(
-        url,
-        data={"toelichting-A2": "zonder antwoord", "versie": "2"},
-        headers={"x-csrftoken": token},
+        url, data={"toelichting-A2": "zonder antwoord", "versie-A2": "1"}, headers=headers
     )
     assert invalid.status_code == 400 and "antwoord" in invalid.json()["fouten"]
 
@@ -223,7 +248,7 @@ def test_review_lists_open_questions_and_submit_freezes(officer, factory, questi
     assert page.find("button", string="Indienen").has_attr("disabled")
     with factory() as s, s.begin():
         for q in questionnaire.questions():
-            answering.save_answer(s, SYSTEM, item, q.id, Answer("2"))
+            answers.save(s, SYSTEM, item, q.id, Answer("2"))
     page = html(officer.get(f"/zelfevaluaties/{item}/indienen"))
     assert [i["value"] for i in page.select("input[name=deling]")] == [
         "prive",
@@ -254,9 +279,9 @@ def test_results_show_charts_with_text_alternatives_gaps_and_comparison(
     item = start(officer)
     with factory() as s, s.begin():
         for q in questionnaire.questions():
-            answering.save_answer(s, SYSTEM, item, q.id, Answer("2"))
-        answering.save_answer(s, SYSTEM, item, "A1", Answer("0"))
-        answering.save_answer(s, SYSTEM, item, "B3", Answer("onbekend"))
+            answers.save(s, SYSTEM, item, q.id, Answer("2"))
+        answers.save(s, SYSTEM, item, "A1", Answer("0"))
+        answers.save(s, SYSTEM, item, "B3", Answer("onbekend"))
     page = html(officer.get(f"/zelfevaluaties/{item}/resultaten"))
     for svg in page.select("svg.chart-svg"):
         assert svg["role"] == "img" and svg.title.get_text() and svg.desc.get_text()

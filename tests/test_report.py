@@ -31,6 +31,7 @@ from assess.framework.schema import Questionnaire
 from assess.services import (
     accounts,
     answering,
+    answers,
     publications,
     questionnaires,
     register,
@@ -63,20 +64,18 @@ def memory() -> reports.MemoryCache:
 # --- test data -------------------------------------------------------------------------
 
 
-def submitted(session: Session, code: str, year: int, answers: dict[str, Answer]) -> AssessmentView:
+def submitted(session: Session, code: str, year: int, given: dict[str, Answer]) -> AssessmentView:
     item = answering.start(session, SYSTEM, code, year)
-    for question_id, answer in answers.items():
-        answering.save_answer(session, SYSTEM, item.id, question_id, answer)
+    for question_id, answer in given.items():
+        answers.save(session, SYSTEM, item.id, question_id, answer)
     return answering.submit(session, SYSTEM, item.id)
 
 
 def own_answers(questionnaire: Questionnaire) -> dict[str, Answer]:
-    answers = {
-        q.id: Answer(LEVELS[i % len(LEVELS)]) for i, q in enumerate(questionnaire.questions())
-    }
+    given = {q.id: Answer(LEVELS[i % len(LEVELS)]) for i, q in enumerate(questionnaire.questions())}
     first = questionnaire.questions()[0].id
-    answers[first] = Answer("1", explanation=MALICIOUS, evidence=EVIDENCE)
-    return answers
+    given[first] = Answer("1", explanation=MALICIOUS, evidence=EVIDENCE)
+    return given
 
 
 def others_outside_overijssel(session: Session, count: int) -> list[str]:
@@ -142,7 +141,7 @@ def rendered_reports(engine, questionnaire) -> Reports:
             publications.publish(session, SYSTEM, YEAR, 5)
             concept = answering.start(session, SYSTEM, OTHER, YEAR)
             for q in questionnaire.questions()[:3]:
-                answering.save_answer(session, SYSTEM, concept.id, q.id, Answer("2"))
+                answers.save(session, SYSTEM, concept.id, q.id, Answer("2"))
             data = reports.gather(session, officer(OWN), own.id, 5)
             return Reports(
                 dutch=render(data),
@@ -325,9 +324,9 @@ def test_trend_maps_questions_across_questionnaire_versions(session, questionnai
         text + f'\nvorige_versie:\n  versie: "{questionnaire.versie}"\n  vragen:\n{mapping}',
         [questionnaire],
     )
-    answers = {q.id: Answer("2") for q in questionnaire.questions()}
-    answers.update(A1=Answer("3"), A2=Answer("0"))
-    submitted(session, OWN, YEAR - 1, answers)
+    given = {q.id: Answer("2") for q in questionnaire.questions()}
+    given.update(A1=Answer("3"), A2=Answer("0"))
+    submitted(session, OWN, YEAR - 1, given)
     questionnaires.store(session, SYSTEM, newer)
     item = answering.start(session, SYSTEM, OWN, YEAR)
     assert item.questionnaire.versie == "2027.1"
@@ -458,7 +457,7 @@ def test_concept_report_is_cached_in_memory_only_until_an_answer_changes(
     reader = officer(OWN)
     with factory() as s, s.begin():
         item = answering.start(s, SYSTEM, OWN, YEAR)
-        answering.save_answer(s, SYSTEM, item.id, first_question, Answer("1"))
+        answers.save(s, SYSTEM, item.id, first_question, Answer("1"))
         first = reports.report_file(s, reader, item.id, 5, memory=memory)
         again = reports.report_file(s, reader, item.id, 5, memory=memory)
         assert (first.cached, again.cached, len(fake_renderer), cache_rows(s)) == (
@@ -468,7 +467,7 @@ def test_concept_report_is_cached_in_memory_only_until_an_answer_changes(
             0,
         )
         assert first.filename == "zelfscan-mensenhandel-zwolle-2025-concept.pdf"
-        answering.save_answer(s, SYSTEM, item.id, first_question, Answer("2"))
+        answers.save(s, SYSTEM, item.id, first_question, Answer("2"))
         changed = reports.report_file(s, reader, item.id, 5, memory=memory)
         assert (changed.cached, len(fake_renderer)) == (False, 2)
 
@@ -532,9 +531,7 @@ def test_api_report_follows_the_users_language(client, tokens, factory, question
     """A real render through the API, for an English-speaking officer."""
     with factory() as s, s.begin():
         item = answering.start(s, SYSTEM, OWN, YEAR)
-        answering.save_answer(
-            s, SYSTEM, item.id, questionnaire.questions()[0].id, Answer("onbekend")
-        )
+        answers.save(s, SYSTEM, item.id, questionnaire.questions()[0].id, Answer("onbekend"))
         accounts.user_row(s, SYSTEM, "m@zwolle.nl").language = "en"
         item_id = item.id
     response = client.get(

@@ -33,7 +33,7 @@ from assess import security
 from assess.app import create_app
 from assess.config import Settings
 from assess.framework.answers import Answer
-from assess.services import accounts, answering
+from assess.services import accounts, answering, answers
 from assess.services import tokens as token_service
 
 from conftest import OTHER, OWN, SYSTEM, bearer
@@ -87,7 +87,7 @@ def concept(factory, questionnaire) -> str:
     """A concept zelfevaluatie of OWN with one answer, so 412 has a huidigAntwoord."""
     with factory() as s, s.begin():
         item = answering.start(s, SYSTEM, OWN, 2026)
-        answering.save_answer(s, SYSTEM, item.id, questionnaire.questions()[0].id, Answer("2"))
+        answers.save(s, SYSTEM, item.id, questionnaire.questions()[0].id, Answer("2"))
         return str(item.id)
 
 

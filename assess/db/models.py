@@ -164,6 +164,8 @@ class Answer(Base):
     prefilled: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Raised by every save of this answer (assess.services.answers), checked by If-Match.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 

@@ -1,4 +1,4 @@
-"""Changing assessments: start one, save answers, choose sharing, submit.
+"""Changing assessments: start one, choose sharing and region, submit (answers: answers.py).
 
 Each use case checks access and every rule before it changes anything, so a refused request
 leaves the database as it was even before the request's transaction is rolled back.
@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import uuid
 
-import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from assess.access import Principal, Sharing, can_write
-from assess.db.models import Answer, AnswerChange, Assessment, AssessmentScore, utcnow
+from assess.db.models import Answer, Assessment, AssessmentScore, utcnow
 from assess.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from assess.framework import answers as rules
 from assess.framework.loader import carried_over
 from assess.framework.scoring import Scores, scored_groups
 from assess.framework.vocabulary import FIRST_YEAR, Status
 from assess.i18n import _
-from assess.services import audit, questionnaires, register
+from assess.services import answers, audit, questionnaires, register
 from assess.services.assessments import (
     AssessmentView,
+    Lock,
     require_visible_gemeente,
     view,
     writable_row,
@@ -134,82 +133,34 @@ def _prefill(session: Session, who: Principal, row: Assessment) -> int:
     return copied
 
 
-def save_answer(
-    session: Session,
-    who: Principal,
-    assessment_id: uuid.UUID | str,
-    question_id: str,
-    answer: rules.Answer,
-    expected_version: int | None = None,
-) -> AssessmentView:
-    """Validate and store one answer, keeping its history; bumps the assessment version."""
-    row = writable_row(session, who, assessment_id)
-    question = questionnaires.definition_of(row.questionnaire_version).question(question_id)
-    if question is None:
-        raise NotFound(_("Vraag {id} bestaat niet in deze vragenlijst.").format(id=question_id))
-    current = next((a for a in row.answers if a.question_id == question_id), None)
-    if expected_version is not None and expected_version != row.version:
-        raise StaleVersion(
-            _(
-                "Iemand anders heeft deze zelfevaluatie intussen gewijzigd. "
-                "Bekijk het huidige antwoord en sla opnieuw op."
-            ),
-            current=_value(current) if current else None,
-            version=row.version,
-        )
-    if row.status == Status.SUBMITTED:
-        raise Conflict(
-            _("Deze zelfevaluatie is ingediend; antwoorden kunnen niet meer worden gewijzigd.")
-        )
-    problems = rules.answer_problems(question, answer, _)
-    if problems:
-        raise InvalidInput(
-            _("Het antwoord op vraag {id} is niet geldig.").format(id=question_id), problems
-        )
-    old = msgspec.to_builtins(_value(current)) if current else None
-    if current is None:
-        current = Answer(assessment=row, question_id=question_id)
-        session.add(current)
-    current.code = answer.code
-    current.regional = answer.regional
-    current.explanation = answer.explanation
-    current.evidence = answer.evidence
-    current.prefilled = False
-    current.updated_at = row.updated_at = utcnow()
-    current.updated_by = who.user_id
-    session.add(
-        AnswerChange(
-            assessment_id=row.id,
-            question_id=question_id,
-            old=old,
-            new=msgspec.to_builtins(answer),
-            changed_by=who.user_id,
-        )
-    )
-    audit.record(session, who, "answer.save", "zelfevaluatie", row.id, vraag=question_id)
-    try:
-        session.flush()
-    except StaleDataError as exc:  # another transaction saved first: its version check failed
-        raise StaleVersion(
-            _("Iemand anders sloeg tegelijk een wijziging op. Laad de zelfevaluatie opnieuw.")
-        ) from exc
-    return view(row, who)
-
-
-def _value(row: Answer) -> rules.Answer:
-    return rules.Answer(row.code, row.regional, row.explanation, row.evidence)
-
-
 class AlreadySubmitted(Conflict):
     pass
 
 
+def check_version(row: Assessment, expected: int | None) -> None:
+    """The assessment's own version guards changes to the whole (sharing, region, submission);
+    answers have their own (assess.services.answers)."""
+    if expected is not None and expected != row.version:
+        raise StaleVersion(
+            _(
+                "Iemand anders heeft de zelfevaluatie intussen gewijzigd. Haal haar opnieuw op "
+                "en probeer het nog eens."
+            ),
+            version=row.version,
+        )
+
+
 def set_sharing(
-    session: Session, who: Principal, assessment_id: uuid.UUID | str, sharing: Sharing
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    sharing: Sharing,
+    expected: int | None = None,
 ) -> AssessmentView:
     """Before submission only: afterwards the choice is fixed, so that nobody can step in and
     out of a group to read the others' figures (a withdrawal goes through a beheerder)."""
     row = writable_row(session, who, assessment_id)
+    check_version(row, expected)
     if row.status == Status.SUBMITTED and row.sharing != sharing:
         raise AlreadySubmitted(
             _(
@@ -256,15 +207,17 @@ def submit(
     sharing: Sharing | None = None,
     *,
     sharing_required: bool = False,
+    expected: int | None = None,
 ) -> AssessmentView:
     """Submit, choosing the sharing level at the same time (the pages require a choice).
 
     Every rule is checked before anything changes: a refused submission keeps the old
     sharing level as well as the concept status.
     """
-    row = writable_row(session, who, assessment_id)
+    row = writable_row(session, who, assessment_id, lock=Lock.UPDATE)
     if row.status == Status.SUBMITTED:
         raise AlreadySubmitted(_("Deze zelfevaluatie is al ingediend."))
+    check_version(row, expected)
     if sharing is None and sharing_required:
         message = _("Kies wat VNG en andere gemeenten mogen zien.")
         raise InvalidInput(message, {"deling": message})
@@ -290,6 +243,13 @@ def submit(
     session.add_all(score_rows(row.id, item.analysis().scores))
     audit.record(session, who, "assessment.submit", "zelfevaluatie", row.id)
     session.flush()
+    if answers.versions(session, row.id) != {q: a.version for q, a in item.answers.items()}:
+        raise Conflict(  # SQLite: a colleague saved between our read and our write
+            _(
+                "Tijdens het indienen is nog een antwoord gewijzigd. Controleer het en dien "
+                "opnieuw in."
+            )
+        )
     return view(row, who)
 
 
@@ -308,10 +268,15 @@ def score_rows(assessment_id: uuid.UUID, scores: Scores) -> list[AssessmentScore
 
 
 def set_region(
-    session: Session, who: Principal, assessment_id: uuid.UUID | str, region: str
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    region: str,
+    expected: int | None = None,
 ) -> AssessmentView:
     """Name the region (RIEC, centrumgemeente) that the regional answers rely on."""
     row = writable_row(session, who, assessment_id)
+    check_version(row, expected)
     if row.status == Status.SUBMITTED:
         raise Conflict(_("Deze zelfevaluatie is ingediend; de regio ligt vast."))
     name = " ".join(region.split())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 import msgspec
 from sqlalchemy import func, select
@@ -34,6 +35,7 @@ class AnswerView(msgspec.Struct, frozen=True):
     evidence: str
     prefilled: bool  # copied from last year and not yet confirmed
     updated_at: datetime
+    version: int  # of this answer alone; colleagues on other questions never conflict
 
     @classmethod
     def of(cls, row: Answer) -> AnswerView:
@@ -45,6 +47,7 @@ class AnswerView(msgspec.Struct, frozen=True):
             row.evidence,
             row.prefilled,
             row.updated_at,
+            row.version,
         )
 
     @property
@@ -125,6 +128,8 @@ class Blockers:
 
 
 def view(row: Assessment, who: Principal) -> AssessmentView:
+    """`updated_at` is the latest change of the assessment or any of its answers."""
+    answers = {a.question_id: AnswerView.of(a) for a in row.answers}
     return AssessmentView(
         id=row.id,
         municipality_code=row.municipality_code,
@@ -135,10 +140,10 @@ def view(row: Assessment, who: Principal) -> AssessmentView:
         region=row.region,
         version=row.version,
         created_at=row.created_at,
-        updated_at=row.updated_at,
+        updated_at=max([row.updated_at, *(a.updated_at for a in answers.values())]),
         submitted_at=row.submitted_at,
         questionnaire=questionnaires.definition_of(row.questionnaire_version),
-        answers={a.question_id: AnswerView.of(a) for a in row.answers},
+        answers=answers,
         writable=row.status != Status.SUBMITTED and can_write(who, row.municipality_code),
     )
 
@@ -147,12 +152,28 @@ def _not_found(assessment_id: object) -> NotFound:
     return NotFound(_("Zelfevaluatie {id} bestaat niet.").format(id=assessment_id))
 
 
-def _row(session: Session, assessment_id: uuid.UUID | str) -> Assessment:
+class Lock(StrEnum):
+    """A row lock on the assessment for the rest of the transaction (PostgreSQL; SQLite lets
+    one writer in at a time anyway). Answer saves share it; submission takes it alone."""
+
+    SHARE = "share"
+    UPDATE = "update"
+
+
+def _row(session: Session, assessment_id: uuid.UUID | str, lock: Lock | None = None) -> Assessment:
     try:
         key = assessment_id if isinstance(assessment_id, uuid.UUID) else uuid.UUID(assessment_id)
     except ValueError:
         raise _not_found(assessment_id) from None
-    found = session.get(Assessment, key)
+    if lock is None:
+        found = session.get(Assessment, key)
+    else:
+        found = session.get(
+            Assessment,
+            key,
+            with_for_update={"read": lock is Lock.SHARE, "of": Assessment},
+            populate_existing=True,
+        )
     if found is None:
         raise _not_found(assessment_id)
     return found
@@ -163,16 +184,20 @@ def may_read(session: Session, who: Principal, row: Assessment) -> bool:
     return can_read(who, row.municipality_code, riec, row.status, row.sharing)
 
 
-def readable_row(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Assessment:
+def readable_row(
+    session: Session, who: Principal, assessment_id: uuid.UUID | str, lock: Lock | None = None
+) -> Assessment:
     """The assessment, or NotFound when the principal may not know it exists."""
-    row = _row(session, assessment_id)
+    row = _row(session, assessment_id, lock)
     if not may_read(session, who, row):
         raise _not_found(assessment_id)
     return row
 
 
-def writable_row(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Assessment:
-    row = readable_row(session, who, assessment_id)
+def writable_row(
+    session: Session, who: Principal, assessment_id: uuid.UUID | str, lock: Lock | None = None
+) -> Assessment:
+    row = readable_row(session, who, assessment_id, lock)
     if not can_write(who, row.municipality_code):
         raise Forbidden(
             _("Alleen medewerkers van de gemeente zelf kunnen deze zelfevaluatie wijzigen.")

@@ -11,14 +11,15 @@ from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParam
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from assess.framework.vocabulary import PeerGroup
-from assess.services import accounts, answering, assessments, comparison, reports
-from assess.services.assessments import AssessmentView
+from assess.services import accounts, answering, answers, assessments, comparison, reports
+from assess.services.assessments import AnswerView, AssessmentView
 from assess.web.deps import Db, min_group_size, viewer
 from assess.web.downloads import pdf_download
 from assess.web.errors import problems
 from assess.web.params import GemeenteCode, Page, PageSize, page_links
 from assess.web.schemas.assessments import (
     Aangemaakt,
+    Antwoord,
     AntwoordInvoer,
     DelingInvoer,
     IndienInvoer,
@@ -43,6 +44,25 @@ IfMatch = Annotated[
         description='ETag van de zelfevaluatie (zoals "3"); bij een andere versie volgt 412.',
     ),
 ]
+AnswerIfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description=(
+            'ETag van dit antwoord (zoals "2"); 412 als het antwoord intussen is gewijzigd. '
+            "Alleen dit antwoord telt: collega's op andere vragen geven nooit 412."
+        ),
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-None-Match",
+        required=False,
+        description="`*`: alleen opslaan als de vraag nog niet beantwoord is (anders 412).",
+    ),
+]
 
 
 READ_ERRORS = problems(400, 401, 404)
@@ -50,6 +70,13 @@ ETAG = [
     ResponseHeader(
         name="ETag",
         description='Versie van de zelfevaluatie, zoals "3"; stuur die mee als If-Match.',
+        documentation_only=True,
+    )
+]
+ANSWER_ETAG = [
+    ResponseHeader(
+        name="ETag",
+        description='Versie van dit antwoord, zoals "2"; stuur die mee als If-Match.',
         documentation_only=True,
     )
 ]
@@ -66,12 +93,19 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(if_match: str | None) -> int | None:
-    """The version an If-Match header names; -1 (never current) when it is malformed."""
+def expected_version(if_match: str | None, if_none_match: str | None = None) -> int | None:
+    """The version an If-Match header names (-1, never current, when it is malformed);
+    `If-None-Match: *` names 'not answered yet'."""
+    if if_none_match is not None and if_none_match.strip() == "*":
+        return answers.NOT_ANSWERED
     if if_match is None or if_match.strip() == "*":
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    return int(value) if value.isdigit() else -1
+    return int(value) if value.isdigit() and len(value) < 10 else -1
+
+
+def one_answer(found: AnswerView) -> Response[Antwoord]:
+    return Response(Antwoord.of(found), headers={"ETag": etag(found.version)})
 
 
 def full(item: AssessmentView) -> Response[Zelfevaluatie]:
@@ -152,16 +186,32 @@ class ZelfevaluatieController(Controller):
     ) -> Response[Zelfevaluatie]:
         return full(assessments.get(db, viewer(request), zelfevaluatie_id))
 
+    @get(
+        "/antwoorden/{vraag_id:str}",
+        sync_to_thread=True,
+        operation_id="getAntwoord",
+        response_headers=ANSWER_ETAG,
+        summary="Het antwoord op één vraag, met zijn eigen versie",
+        description="404 als de vraag nog niet beantwoord is.",
+        responses=READ_ERRORS,
+    )
+    def get_antwoord(
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId, vraag_id: QuestionId
+    ) -> Response[Antwoord]:
+        return one_answer(answers.get(db, viewer(request), zelfevaluatie_id, vraag_id))
+
     @put(
         "/antwoorden/{vraag_id:str}",
         sync_to_thread=True,
         operation_id="putAntwoord",
-        response_headers=ETAG,
+        response_headers=ANSWER_ETAG,
         summary="Sla het antwoord op één vraag op",
         description=(
             "'nvt' vraagt een toelichting en mag alleen waar de vraag dat toestaat; 'regionaal' "
-            "alleen waar de vraag dat toestaat. Met If-Match volgt 412 (met het huidige antwoord) "
-            "als iemand anders intussen opsloeg. Een ingediende zelfevaluatie geeft 409."
+            "alleen waar de vraag dat toestaat. Geeft het opgeslagen antwoord met zijn nieuwe "
+            "ETag. Met If-Match (de ETag van dit antwoord) volgt 412, met het huidige antwoord, "
+            "als iemand anders dit antwoord intussen wijzigde; zonder If-Match wint de laatste "
+            "en volgt nooit 412. Een ingediende zelfevaluatie geeft 409."
         ),
         responses={**WRITE_ERRORS, **problems(412)},
     )
@@ -172,17 +222,18 @@ class ZelfevaluatieController(Controller):
         zelfevaluatie_id: AssessmentId,
         vraag_id: QuestionId,
         data: JSONBody[AntwoordInvoer],
-        if_match: IfMatch = None,
-    ) -> Response[Zelfevaluatie]:
-        item = answering.save_answer(
+        if_match: AnswerIfMatch = None,
+        if_none_match: IfNoneMatch = None,
+    ) -> Response[Antwoord]:
+        saved = answers.save(
             db,
             viewer(request),
             zelfevaluatie_id,
             vraag_id,
             data.to_answer(),
-            expected_version(if_match),
+            expected_version(if_match, if_none_match),
         )
-        return full(item)
+        return one_answer(saved)
 
     @put(
         "/deling",
@@ -195,7 +246,7 @@ class ZelfevaluatieController(Controller):
             "vergelijkingen en de benchmark (standaard); `benoemd`: VNG mag de zelfevaluatie met "
             "naam inzien."
         ),
-        responses=WRITE_ERRORS,
+        responses={**WRITE_ERRORS, **problems(412)},
     )
     def put_deling(
         self,
@@ -203,8 +254,10 @@ class ZelfevaluatieController(Controller):
         db: Db,
         zelfevaluatie_id: AssessmentId,
         data: JSONBody[DelingInvoer],
+        if_match: IfMatch = None,
     ) -> Response[Zelfevaluatie]:
-        return full(answering.set_sharing(db, viewer(request), zelfevaluatie_id, data.deling))
+        who, version = viewer(request), expected_version(if_match)
+        return full(answering.set_sharing(db, who, zelfevaluatie_id, data.deling, version))
 
     @put(
         "/regio",
@@ -218,7 +271,7 @@ class ZelfevaluatieController(Controller):
             "gemeente. Een tekort op een regionaal geregelde vraag wordt een actie om met deze "
             "regio te bespreken. Na indienen ligt de regio vast (409)."
         ),
-        responses=WRITE_ERRORS,
+        responses={**WRITE_ERRORS, **problems(412)},
     )
     def put_regio(
         self,
@@ -226,8 +279,10 @@ class ZelfevaluatieController(Controller):
         db: Db,
         zelfevaluatie_id: AssessmentId,
         data: JSONBody[RegioInvoer],
+        if_match: IfMatch = None,
     ) -> Response[Zelfevaluatie]:
-        return full(answering.set_region(db, viewer(request), zelfevaluatie_id, data.regio))
+        who, version = viewer(request), expected_version(if_match)
+        return full(answering.set_region(db, who, zelfevaluatie_id, data.regio, version))
 
     @post(
         "/indienen",
@@ -240,7 +295,7 @@ class ZelfevaluatieController(Controller):
             "(409). Geef optioneel meteen het deelniveau mee."
         ),
         status_code=HTTP_200_OK,
-        responses=WRITE_ERRORS,
+        responses={**WRITE_ERRORS, **problems(412)},
     )
     def indienen(
         self,
@@ -248,9 +303,13 @@ class ZelfevaluatieController(Controller):
         db: Db,
         zelfevaluatie_id: AssessmentId,
         data: JSONBody[IndienInvoer | None] = None,
+        if_match: IfMatch = None,
     ) -> Response[Zelfevaluatie]:
         sharing = data.deling if data is not None else None
-        return full(answering.submit(db, viewer(request), zelfevaluatie_id, sharing))
+        version = expected_version(if_match)
+        return full(
+            answering.submit(db, viewer(request), zelfevaluatie_id, sharing, expected=version)
+        )
 
     @get(
         "/analyse",

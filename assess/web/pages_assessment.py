@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import PathParameter
 from litestar.response import Redirect, Template
@@ -13,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from assess.access import Principal, Sharing
 from assess.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from assess.framework.answers import Answer
 from assess.framework.schema import Domain
 from assess.i18n import _, current_language
-from assess.services import answering, assessments, register, reports, results
+from assess.services import answering, answers, assessments, register, reports, results
 from assess.services.answering import AlreadySubmitted
-from assess.services.assessments import AssessmentView
+from assess.services.assessments import AnswerView, AssessmentView
 from assess.web.deps import Db, min_group_size, viewer
 from assess.web.downloads import pdf_download
 from assess.web.forms import read_domain
@@ -40,9 +42,22 @@ def domain_or_first(item: AssessmentView, code: str) -> Domain:
     return next((d for d in domains if d.code == code), domains[0])
 
 
-def expected_version(form: dict[str, Any]) -> int | None:
-    raw = text(form, "versie")
-    return int(raw) if raw.isdigit() else None
+def seen_version(form: dict[str, Any], question_id: str) -> int | None:
+    """The version of the answer the page was showing (0: not answered); None if not sent."""
+    raw = text(form, f"versie-{question_id}")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def conflicts(
+    item: AssessmentView, form_answers: dict[str, Answer], data: dict[str, Any]
+) -> dict[str, AnswerView]:
+    """The questions a colleague saved differently since the page was loaded."""
+    found = {}
+    for question_id, answer in form_answers.items():
+        seen, now = seen_version(data, question_id), item.answers.get(question_id)
+        if seen is not None and now is not None and seen != now.version and now.answer != answer:
+            found[question_id] = now
+    return found
 
 
 class AssessmentPages(Controller):
@@ -82,6 +97,7 @@ class AssessmentPages(Controller):
             "alleen_lezen": not item.writable,
             "regio_getypt": None,
             "fout_regio": None,
+            "botsingen": {},
         }
         return page("domein.html", status, **{**context, **extra})
 
@@ -120,19 +136,20 @@ class AssessmentPages(Controller):
                 fouten=form.errors,
                 melding=("fout", message),
             )
-        version = expected_version(data)
+        clashes = conflicts(item, form.answers, data)
+        if clashes:
+            return self._conflict_page(db, who, item, domain, form.typed, clashes)
         try:
             for question_id, answer in form.answers.items():
-                item = answering.save_answer(db, who, item.id, question_id, answer, version)
-                version = None  # the first save checks the version the page was loaded with
-        except StaleVersion:
-            message = _(
-                "Iemand anders heeft deze zelfevaluatie intussen gewijzigd. Uw invoer staat "
-                "hieronder; controleer de antwoorden en sla opnieuw op."
-            )
-            return self._domain_page(
-                db, who, item, domain, 409, getypt=form.typed, melding=("fout", message)
-            )
+                now = item.answers.get(question_id)
+                if now is not None and not now.prefilled and now.answer == answer:
+                    continue  # unchanged: no new version, no history
+                expected = now.version if now else answers.NOT_ANSWERED
+                answers.save(db, who, item.id, question_id, answer, expected)
+        except StaleVersion:  # a colleague saved while this request ran; nothing is kept
+            fresh = assessments.get(db, who, item.id)
+            clashes = conflicts(fresh, form.answers, data)
+            return self._conflict_page(db, who, fresh, domain, form.typed, clashes)
         except Conflict as exc:
             return self._domain_page(
                 db, who, item, domain, 409, getypt=form.typed, melding=("fout", exc.detail)
@@ -142,8 +159,31 @@ class AssessmentPages(Controller):
             return Redirect(f"/zelfevaluaties/{item.id}/indienen", status_code=303)
         if target.isalpha() and len(target) == 1:
             return Redirect(f"/zelfevaluaties/{item.id}/domein/{target}", status_code=303)
+        item = assessments.get(db, who, item.id)
         return self._domain_page(
             db, who, item, domain, melding=("ok", _("Uw antwoorden zijn opgeslagen."))
+        )
+
+    def _conflict_page(
+        self,
+        db: Session,
+        who: Principal,
+        item: AssessmentView,
+        domain: Domain,
+        typed: dict[str, Any],
+        clashes: dict[str, AnswerView],
+    ) -> Template:
+        """What was typed stays; each clashing question shows the colleague's answer, and its
+        version becomes the current one, so that saving again keeps what was typed."""
+        message = _(
+            "Niet opgeslagen: een collega heeft intussen {n} van deze vragen anders beantwoord. "
+            "Bij die vragen staat het antwoord van uw collega; uw eigen invoer staat in het "
+            "formulier. Kies per vraag en sla opnieuw op."
+        ).format(n=len(clashes))
+        if not clashes:
+            message = _("Niet opgeslagen: een collega sloeg tegelijk op. Sla opnieuw op.")
+        return self._domain_page(
+            db, who, item, domain, 409, getypt=typed, botsingen=clashes, melding=("fout", message)
         )
 
     @post("/regio", sync_to_thread=True, status_code=HTTP_200_OK)
@@ -185,16 +225,28 @@ class AssessmentPages(Controller):
         if vraag_id not in form.answers:
             return Response({"fouten": {"antwoord": _("Kies een antwoord.")}}, status_code=400)
         try:
-            item = answering.save_answer(
-                db, who, item.id, vraag_id, form.answers[vraag_id], expected_version(data)
+            saved = answers.save(
+                db, who, item.id, vraag_id, form.answers[vraag_id], seen_version(data, vraag_id)
             )
-        except StaleVersion:
-            message = _("Iemand anders heeft intussen opgeslagen. Laad de pagina opnieuw.")
-            return Response({"melding": message}, status_code=412)
+        except StaleVersion as exc:
+            return Response(
+                {
+                    "melding": exc.detail,
+                    "versie": exc.version,
+                    "huidig": msgspec.to_builtins(exc.current) if exc.current else None,
+                },
+                status_code=412,
+            )
         except Conflict as exc:
             return Response({"melding": exc.detail}, status_code=409)
-        done = item.progress(vraag_id[0])
-        return Response({"versie": item.version, "beantwoord": done.answered, "totaal": done.total})
+        domain = domain_of(item, vraag_id[0])
+        return Response(
+            {
+                "versie": saved.version,
+                "beantwoord": answers.answered_in(db, item.id, domain.code),
+                "totaal": len(domain.vragen),
+            }
+        )
 
     def _review_page(
         self, db: Session, who: Principal, item_id: UUID, status: int = 200, **extra: Any

@@ -43,31 +43,26 @@ class BenchmarkPages(Controller):
     ) -> Template:
         who = viewer(request)
         found = benchmark.dashboard(db, who, year, number)
+        shared = {
+            "viewer": who,
+            "jaren": found.years,
+            "jaar": found.year,
+            "publiceerbaar": found.publishable,
+            "fout": fout,
+        }
         if found.data is None:
             status = 404 if found.years and status == 200 else status
-            return page(
-                "benchmark_leeg.html",
-                status,
-                viewer=who,
-                jaren=found.years,
-                jaar=found.year,
-                publiceerbaar=found.publishable,
-                fout=fout,
-            )
+            return page("benchmark_leeg.html", status, **shared)
         return page(
             "benchmark.html",
             status,
-            viewer=who,
-            jaren=found.years,
-            jaar=found.year,
+            **shared,
             data=found.data,
             publicaties=found.publications,
             trend=found.trend,
             groepsgrootte=found.group_sizes,
             regio=found.region,
             domeintitels=found.domain_titles,
-            publiceerbaar=found.publishable,
-            fout=fout,
         )
 
     @post(

@@ -57,6 +57,7 @@ class Antwoord(msgspec.Struct, rename="camel"):
     bewijs: str
     vooringevuld: bool
     gewijzigd_op: datetime
+    versie: int  # of this answer alone; its ETag
 
     @classmethod
     def of(cls, row: AnswerView) -> Antwoord:
@@ -68,6 +69,7 @@ class Antwoord(msgspec.Struct, rename="camel"):
             bewijs=row.evidence,
             vooringevuld=row.prefilled,
             gewijzigd_op=row.updated_at,
+            versie=row.version,
         )
 
 

@@ -6,9 +6,8 @@
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch) { return; }
   var base = form.getAttribute("data-autosave");
-  var version = form.querySelector("input[name=versie]");
   var csrf = form.querySelector("input[name=_csrf_token]");
-  var queue = Promise.resolve();  // one save at a time, so versions follow each other
+  var queue = Promise.resolve();  // one save at a time, so each answer's versions follow each other
   var timers = {};
 
   function message(name) { return form.getAttribute("data-msg-" + name); }
@@ -19,14 +18,65 @@
     state.className = "save-state save-state--" + kind;
   }
 
+  // Each question carries the version of its answer (versie-<id>); colleagues saving other
+  // questions never conflict with it.
+  function version(fieldset) {
+    return fieldset.querySelector("input[name^=versie-]");
+  }
+
   function fields(fieldset) {
     var body = new URLSearchParams();
     fieldset.querySelectorAll("input, textarea").forEach(function (input) {
       if ((input.type === "radio" || input.type === "checkbox") && !input.checked) { return; }
       body.append(input.name, input.value);
     });
-    body.append("versie", version.value);
     return body;
+  }
+
+  // The colleague's answer beside one's own, with a choice; nothing typed is lost.
+  function conflict(fieldset, data) {
+    var old = fieldset.querySelector(".conflict");
+    if (old) { old.remove(); }
+    var id = fieldset.getAttribute("data-vraag");
+    var theirs = data.huidig || {};
+    var label = fieldset.querySelector("label[for='antwoord-" + id + "-" + theirs.code + "'] strong");
+    var box = document.createElement("div");
+    box.className = "conflict utrecht-alert utrecht-alert--warning";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.className = "utrecht-paragraph";
+    text.textContent = message("conflict") + " " + (label ? label.textContent : theirs.code) +
+      (theirs.explanation ? " “" + theirs.explanation + "”" : "");
+    box.appendChild(text);
+    [["keep", keep], ["take", take]].forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "utrecht-button utrecht-button--secondary-action";
+      button.textContent = message(choice[0]);
+      button.addEventListener("click", function () { choice[1](); });
+      box.appendChild(button);
+    });
+    fieldset.querySelector(".save-state").before(box);
+    show(fieldset, "", "error");
+
+    function keep() {
+      version(fieldset).value = data.versie;
+      box.remove();
+      save(fieldset);
+    }
+
+    function take() {
+      var radio = fieldset.querySelector("input[type=radio][value='" + theirs.code + "']");
+      if (radio) { radio.checked = true; }
+      var regional = fieldset.querySelector("input[type=checkbox]");
+      if (regional) { regional.checked = !!theirs.regional; }
+      fieldset.querySelector("textarea").value = theirs.explanation || "";
+      var evidence = fieldset.querySelector("input[name^=bewijs-]");
+      if (evidence) { evidence.value = theirs.evidence || ""; }
+      version(fieldset).value = data.versie;
+      box.remove();
+      show(fieldset, message("taken"), "ok");
+    }
   }
 
   function answered(fieldset) {
@@ -46,7 +96,7 @@
       }).then(function (response) {
         return response.json().then(function (data) {
           if (response.ok) {
-            version.value = data.versie;
+            version(fieldset).value = data.versie;
             var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
             show(fieldset, message("saved") + " " + time, "ok");
             var mark = fieldset.querySelector("[data-vooringevuld]");
@@ -55,8 +105,10 @@
             if (progress) {
               progress.textContent = message("progress").replace("{b}", data.beantwoord).replace("{t}", data.totaal);
             }
-          } else if (response.status === 412 || response.status === 409) {
-            show(fieldset, data.melding || message("conflict"), "error");
+          } else if (response.status === 412) {
+            conflict(fieldset, data);
+          } else if (response.status === 409) {
+            show(fieldset, data.melding, "error");
           } else {
             var reasons = data.fouten ? Object.keys(data.fouten).map(function (k) { return data.fouten[k]; }) : [];
             show(fieldset, message("invalid") + " " + reasons.join(" "), "error");
