@@ -83,7 +83,7 @@ class QuestionnaireVersion(Base):
     questionnaire_id: Mapped[str] = mapped_column(String(60))
     version: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
-    definition: Mapped[str] = mapped_column(Text)  # the questionnaire as JSON
+    definition: Mapped[str] = mapped_column(Text, deferred=True)  # the questionnaire as JSON
     sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,17 +22,91 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **options: Any) -> Engine:
-    engine = create_engine(normalise_url(url), **options)
+    normalised = normalise_url(url)
+    if make_url(normalised).get_backend_name() == "sqlite":
+        arguments = options.setdefault("connect_args", {})
+        arguments.setdefault("factory", _queued_connection_class())
+    engine = create_engine(normalised, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+BUSY_TIMEOUT = 5.0  # seconds a writer waits for SQLite's write lock
+
+
+class _QueuedConnection(sqlite3.Connection):
+    """A SQLite connection whose writers wait in line, in this process, for the write lock.
+
+    SQLite lets one writer in at a time; a blocked writer polls with growing sleeps (the busy
+    timeout), so under load some saves waited a second while the lock was mostly free. Here a
+    writer takes a lock shared by the engine's connections before its first write and gives it
+    back at commit or rollback, so the next one starts the moment it is free. Writers in other
+    processes still meet the busy timeout.
+    """
+
+    queue: threading.Lock  # set per engine by _queued_connection_class
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.holding = False
+
+    def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory or _QueuedCursor)
+
+    def enter_for(self, statement: str) -> None:
+        if not self.holding and statement.lstrip()[:7].upper().startswith(_WRITES):
+            self.holding = self.queue.acquire(timeout=BUSY_TIMEOUT)
+
+    def leave(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.queue.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.leave()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.leave()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.leave()
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class _QueuedCursor(sqlite3.Cursor):
+    connection: _QueuedConnection
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _QueuedCursor:
+        self.connection.enter_for(sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> _QueuedCursor:
+        self.connection.enter_for(sql)
+        return super().executemany(sql, parameters)
+
+
+def _queued_connection_class() -> type[_QueuedConnection]:
+    """One queue per engine: its connections take turns; other engines do not wait on it."""
+    return type("QueuedConnection", (_QueuedConnection,), {"queue": threading.Lock()})
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     cursor.close()
 
 

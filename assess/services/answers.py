@@ -15,12 +15,14 @@ after it has written, inside its own write transaction.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 import msgspec
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from assess.access import Principal
 from assess.db.models import Answer, AnswerChange, Assessment, utcnow
@@ -30,21 +32,33 @@ from assess.framework.schema import Question
 from assess.framework.vocabulary import Status
 from assess.i18n import _
 from assess.services import audit, questionnaires
-from assess.services.assessments import AnswerView, Lock, readable_row, writable_row
+from assess.services.assessments import AnswerView, Lock, Target, answer_target
 
 NOT_ANSWERED = 0  # the version of an answer that does not exist yet
+ANSWERS = cast(Table, Answer.__table__)
+# what an answer view is made of, in the order of AnswerView's fields
+_VIEW = (
+    ANSWERS.c.question_id,
+    ANSWERS.c.code,
+    ANSWERS.c.regional,
+    ANSWERS.c.explanation,
+    ANSWERS.c.evidence,
+    ANSWERS.c.prefilled,
+    ANSWERS.c.updated_at,
+    ANSWERS.c.version,
+)
 
 
 def get(
     session: Session, who: Principal, assessment_id: uuid.UUID | str, question_id: str
 ) -> AnswerView:
     """One answer with its version; NotFound for a question without an answer."""
-    row = readable_row(session, who, assessment_id)
-    _question(row, question_id)
-    found = _current(session, row.id, question_id)
+    target = answer_target(session, who, assessment_id)
+    _question(session, target, question_id)
+    found = _current(session, target.id, question_id)
     if found is None:
         raise NotFound(_("Vraag {id} is nog niet beantwoord.").format(id=question_id))
-    return AnswerView.of(found)
+    return found
 
 
 def save(
@@ -56,38 +70,41 @@ def save(
     expected_version: int | None = None,
 ) -> AnswerView:
     """Validate and store one answer, keeping its history. `expected_version` is the version
-    of this answer the writer saw (0 when it was not answered); None saves over any."""
-    row = writable_row(session, who, assessment_id, lock=Lock.SHARE)
-    question = _question(row, question_id)
-    _refuse_if_submitted(row.status)
+    of this answer the writer saw (0 when it was not answered); None saves over any.
+
+    Saving is the hot path of filling in, so it reads no assessment object and writes with
+    Core statements: one read of the assessment, one of the answer, one write, two inserts."""
+    target = answer_target(session, who, assessment_id, write=True, lock=Lock.SHARE)
+    question = _question(session, target, question_id)
+    _refuse_if_submitted(target.status)
     problems = rules.answer_problems(question, answer, _)
     if problems:
         raise InvalidInput(
             _("Het antwoord op vraag {id} is niet geldig.").format(id=question_id), problems
         )
-    current = _current(session, row.id, question_id)
-    before = _value(current) if current is not None else None  # the row object will change
-    stored = _write(session, who, row.id, question_id, answer, expected_version)
+    before = _current(session, target.id, question_id)
+    stored = _write(session, who, target.id, question_id, answer, expected_version)
     if stored is None:
-        raise _stale(session, row.id, question_id)
-    session.expire(row, ["answers"])  # a view made later in this transaction reads them anew
-    session.add(
-        AnswerChange(
-            assessment_id=row.id,
-            question_id=question_id,
-            old=msgspec.to_builtins(before) if before is not None else None,
-            new=msgspec.to_builtins(answer),
-            changed_by=who.user_id,
-        )
+        raise _stale(session, target.id, question_id)
+    _forget_loaded_answers(session, target.id)
+    session.execute(
+        insert(AnswerChange),
+        {
+            "assessment_id": target.id,
+            "question_id": question_id,
+            "old": msgspec.to_builtins(before.answer) if before is not None else None,
+            "new": msgspec.to_builtins(answer),
+            "changed_by": who.user_id,
+        },
     )
-    audit.record(session, who, "answer.save", "zelfevaluatie", row.id, vraag=question_id)
-    session.flush()
-    _refuse_if_submitted(session.scalar(select(Assessment.status).filter_by(id=row.id)))
+    audit.record(session, who, "answer.save", "zelfevaluatie", target.id, vraag=question_id)
+    _refuse_if_submitted(session.scalar(select(Assessment.status).filter_by(id=target.id)))
     return stored
 
 
-def _question(row: Assessment, question_id: str) -> Question:
-    question = questionnaires.definition_of(row.questionnaire_version).question(question_id)
+def _question(session: Session, target: Target, question_id: str) -> Question:
+    definition = questionnaires.definition_by_digest(session, target.questionnaire_digest)
+    question = definition.question(question_id)
     if question is None:
         raise NotFound(_("Vraag {id} bestaat niet in deze vragenlijst.").format(id=question_id))
     return question
@@ -100,12 +117,24 @@ def _refuse_if_submitted(status: str | None) -> None:
         )
 
 
-def _current(session: Session, assessment_id: uuid.UUID, question_id: str) -> Answer | None:
-    return session.scalar(
-        select(Answer)
-        .filter_by(assessment_id=assessment_id, question_id=question_id)
-        .execution_options(populate_existing=True)
-    )
+_KEY = (
+    ANSWERS.c.assessment_id == bindparam("answer_of"),
+    ANSWERS.c.question_id == bindparam("answer_to"),
+)
+_CURRENT = select(*_VIEW).where(*_KEY)
+_UPDATE_SEEN = (
+    update(ANSWERS)
+    .where(*_KEY, ANSWERS.c.version == bindparam("seen_version"))
+    .values(version=ANSWERS.c.version + 1)
+    .returning(*_VIEW)
+)
+_WRITTEN = ("code", "regional", "explanation", "evidence", "prefilled", "updated_at", "updated_by")
+
+
+def _current(session: Session, assessment_id: uuid.UUID, question_id: str) -> AnswerView | None:
+    found = session.execute(_CURRENT, {"answer_of": assessment_id, "answer_to": question_id})
+    row = found.first()
+    return AnswerView(*row) if row is not None else None
 
 
 def _write(
@@ -117,43 +146,54 @@ def _write(
     expected_version: int | None,
 ) -> AnswerView | None:
     """One statement; None when the answer was not at the expected version."""
-    values: dict[str, Any] = {
-        "code": answer.code,
-        "regional": answer.regional,
-        "explanation": answer.explanation,
-        "evidence": answer.evidence,
-        "prefilled": False,
-        "updated_at": utcnow(),
-        "updated_by": who.user_id,
-    }
-    key = {"assessment_id": assessment_id, "question_id": question_id}
-    if expected_version is None or expected_version == NOT_ANSWERED:
-        statement = _insert(session).values(**key, **values, version=1)
-        if expected_version is None:
-            statement = statement.on_conflict_do_update(
-                index_elements=["assessment_id", "question_id"],
-                set_={**values, "version": Answer.version + 1},
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(
-                index_elements=["assessment_id", "question_id"]
-            )
-    else:
-        statement = (
-            update(Answer)
-            .filter_by(**key, version=expected_version)
-            .values(**values, version=Answer.version + 1)
+    values = dict(
+        zip(
+            _WRITTEN,
+            (
+                answer.code,
+                answer.regional,
+                answer.explanation,
+                answer.evidence,
+                False,
+                utcnow(),
+                who.user_id,
+            ),
+            strict=True,
         )
-    # populate_existing: the session may hold this answer already, at its old version
-    returning = statement.returning(Answer).execution_options(populate_existing=True)
-    returned = session.execute(returning).scalars().first()
-    return AnswerView.of(returned) if returned is not None else None
+    )
+    if expected_version is None or expected_version == NOT_ANSWERED:
+        statement = _upsert(session.get_bind().dialect.name, overwrite=expected_version is None)
+        parameters = {"assessment_id": assessment_id, "question_id": question_id, **values}
+    else:
+        statement = _UPDATE_SEEN
+        parameters = {"answer_of": assessment_id, "answer_to": question_id, **values}
+        parameters["seen_version"] = expected_version
+    returned = session.execute(statement, parameters).first()
+    return AnswerView(*returned) if returned is not None else None
 
 
-def _insert(session: Session) -> Any:
-    """INSERT with ON CONFLICT, in the dialect of the session's database."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Answer)
+@cache
+def _upsert(dialect: str, *, overwrite: bool) -> Any:
+    """INSERT at version 1; on a conflict raise the version (`overwrite`) or do nothing."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ANSWERS)
+    statement = statement.values(version=1)
+    conflict = [ANSWERS.c.assessment_id, ANSWERS.c.question_id]
+    if overwrite:
+        excluded = statement.excluded
+        changed = {name: excluded[name] for name in _WRITTEN}
+        statement = statement.on_conflict_do_update(
+            index_elements=conflict, set_={**changed, "version": ANSWERS.c.version + 1}
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=conflict)
+    return statement.returning(*_VIEW)
+
+
+def _forget_loaded_answers(session: Session, assessment_id: uuid.UUID) -> None:
+    """An assessment this session loaded before reads its answers anew when next viewed."""
+    loaded = session.identity_map.get(identity_key(Assessment, assessment_id))
+    if loaded is not None:
+        session.expire(loaded, ["answers"])
 
 
 def _stale(session: Session, assessment_id: uuid.UUID, question_id: str) -> StaleVersion:
@@ -163,13 +203,9 @@ def _stale(session: Session, assessment_id: uuid.UUID, question_id: str) -> Stal
             "Iemand anders heeft dit antwoord intussen gewijzigd. Bekijk het huidige antwoord "
             "en kies welk u bewaart."
         ),
-        current=_value(current) if current is not None else None,
+        current=current.answer if current is not None else None,
         version=current.version if current is not None else NOT_ANSWERED,
     )
-
-
-def _value(row: Answer) -> rules.Answer:
-    return rules.Answer(row.code, row.regional, row.explanation, row.evidence)
 
 
 def versions(session: Session, assessment_id: uuid.UUID) -> dict[str, int]:

@@ -12,11 +12,11 @@ from datetime import datetime
 from enum import StrEnum
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from assess.access import Principal, Role, Sharing, can_read, can_write, sees_municipality
-from assess.db.models import Answer, Assessment, User, utcnow
+from assess.db.models import Answer, Assessment, Municipality, QuestionnaireVersion, User, utcnow
 from assess.errors import Forbidden, NotFound
 from assess.framework import answers as rules
 from assess.framework.gaps import GapAnalysis, analyse
@@ -198,11 +198,67 @@ def writable_row(
     session: Session, who: Principal, assessment_id: uuid.UUID | str, lock: Lock | None = None
 ) -> Assessment:
     row = readable_row(session, who, assessment_id, lock)
-    if not can_write(who, row.municipality_code):
+    _require_write(who, row.municipality_code)
+    return row
+
+
+def _require_write(who: Principal, municipality_code: str) -> None:
+    if not can_write(who, municipality_code):
         raise Forbidden(
             _("Alleen medewerkers van de gemeente zelf kunnen deze zelfevaluatie wijzigen.")
         )
-    return row
+
+
+class Target(msgspec.Struct, frozen=True):
+    """What reading or saving one answer needs of its assessment, read in one statement."""
+
+    id: uuid.UUID
+    status: str
+    questionnaire_digest: str  # sha256 of its questionnaire version
+
+
+_TARGET = (
+    select(
+        Assessment.municipality_code,
+        Assessment.status,
+        Assessment.sharing,
+        Municipality.riec,
+        QuestionnaireVersion.sha256,
+    )
+    .join(Municipality, Municipality.code == Assessment.municipality_code)
+    .join(QuestionnaireVersion, QuestionnaireVersion.id == Assessment.questionnaire_version_id)
+    .where(Assessment.id == bindparam("target"))
+)
+_TARGETS = {
+    None: _TARGET,
+    Lock.SHARE: _TARGET.with_for_update(read=True, of=Assessment),
+    Lock.UPDATE: _TARGET.with_for_update(of=Assessment),
+}
+
+
+def answer_target(
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    *,
+    write: bool = False,
+    lock: Lock | None = None,
+) -> Target:
+    """The assessment behind one answer, under the same rules as `readable_row` and
+    `writable_row`, without loading the assessment and its answers (the hot path of saving)."""
+    try:
+        key = assessment_id if isinstance(assessment_id, uuid.UUID) else uuid.UUID(assessment_id)
+    except ValueError:
+        raise _not_found(assessment_id) from None
+    found = session.execute(_TARGETS[lock], {"target": key}).first()
+    if found is None:
+        raise _not_found(assessment_id)
+    code, status, sharing, riec, digest = found
+    if not can_read(who, code, riec, status, sharing):
+        raise _not_found(assessment_id)
+    if write:
+        _require_write(who, code)
+    return Target(key, status, digest)
 
 
 def get(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> AssessmentView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from assess.access import Principal
@@ -13,13 +14,14 @@ from assess.db.models import AuditEvent
 def record(
     session: Session, who: Principal, action: str, obj: str, obj_id: object, **details: Any
 ) -> None:
-    session.add(
-        AuditEvent(
-            actor_id=who.user_id,
-            action=action,
-            object_type=obj,
-            object_id=str(obj_id),
-            details=details,
-            source=who.source,
-        )
+    session.execute(
+        insert(AuditEvent),
+        {
+            "actor_id": who.user_id,
+            "action": action,
+            "object_type": obj,
+            "object_id": str(obj_id),
+            "details": details,
+            "source": who.source,
+        },
     )

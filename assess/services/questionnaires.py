@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 
 import msgspec
 from sqlalchemy import select
@@ -60,13 +59,31 @@ def store(session: Session, who: Principal, questionnaire: Questionnaire) -> boo
 
 
 def definition_of(version: QuestionnaireVersion) -> Questionnaire:
-    return _decode(version.sha256, version.definition)
+    """Decoded once per content digest: a stored version never changes, so its definition
+    (about 100 KB, deferred on the model) is only read from the database on a miss."""
+    found = _decoded.get(version.sha256)
+    return found if found is not None else _decode(version.sha256, version.definition)
 
 
-@lru_cache(maxsize=32)
-def _decode(_sha256: str, definition: str) -> Questionnaire:
-    """Decoded once per content digest: a stored version never changes."""
-    return msgspec.json.decode(definition, type=Questionnaire)
+def definition_by_digest(session: Session, digest: str) -> Questionnaire:
+    """The stored version with this sha256, as `definition_of` gives it."""
+    found = _decoded.get(digest)
+    if found is not None:
+        return found
+    stored_text = session.scalar(
+        select(QuestionnaireVersion.definition).filter_by(sha256=digest).limit(1)
+    )
+    if stored_text is None:
+        raise NotFound(_("Deze versie van de vragenlijst is niet geladen."))
+    return _decode(digest, stored_text)
+
+
+def _decode(digest: str, definition: str) -> Questionnaire:
+    found = _decoded[digest] = msgspec.json.decode(definition, type=Questionnaire)
+    return found
+
+
+_decoded: dict[str, Questionnaire] = {}  # a handful of versions ever exist
 
 
 def stored(session: Session) -> list[Questionnaire]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from assess import security
@@ -80,11 +80,20 @@ def revoke(
     return Token.of(record)
 
 
+_TOKEN_USER = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+        User.active.is_(True),
+    )
+)
+
+
 def principal_for(session: Session, token: str, source: str = "") -> Principal | None:
-    """The active user behind a valid, unexpired, unrevoked API token."""
-    record = session.scalar(select(ApiToken).filter_by(token_hash=security.token_hash(token)))
-    if record is None or record.revoked_at is not None:
-        return None
-    if record.expires_at is not None and record.expires_at <= utcnow():
-        return None
-    return accounts.active_principal(session, record.user_id, source)
+    """The active user behind a valid, unexpired, unrevoked API token (every API request
+    asks, so in one statement)."""
+    user = session.scalar(_TOKEN_USER, {"token_hash": security.token_hash(token), "now": utcnow()})
+    return accounts.principal_of(user, source) if user is not None else None
