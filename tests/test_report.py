@@ -9,7 +9,11 @@ PDF use a stand-in renderer.
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -517,6 +521,23 @@ def test_api_serves_the_pdf_with_a_file_name(client, tokens, factory, fake_rende
     assert client.get(url).status_code == 401
 
 
+def test_a_repeat_download_with_the_etag_is_not_modified_until_an_answer_changes(
+    client, tokens, factory, fake_renderer, questionnaire
+):
+    with factory() as s, s.begin():
+        item_id = answering.start(s, SYSTEM, OWN, YEAR).id
+    url, headers = f"/api/v1/zelfevaluaties/{item_id}/rapport", bearer(tokens["medewerker"])
+    tag = client.get(url, headers=headers).headers["ETag"]
+    assert tag.startswith('W/"')
+    repeat = client.get(url, headers={**headers, "If-None-Match": tag})
+    assert (repeat.status_code, repeat.content, repeat.headers["ETag"]) == (304, b"", tag)
+    with factory() as s, s.begin():
+        answers.save(s, SYSTEM, item_id, questionnaire.questions()[0].id, Answer("2"))
+    changed = client.get(url, headers={**headers, "If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert changed.content.startswith(b"%PDF")
+
+
 def test_api_report_is_documented_as_pdf(client):
     operation = client.get("/api/v1/openapi.json").json()["paths"][
         "/api/v1/zelfevaluaties/{zelfevaluatie_id}/rapport"
@@ -656,3 +677,62 @@ def test_cli_batch_renders_in_parallel_and_reports_a_failure(cli_home, tmp_path)
     written = tmp_path / "zelfscan-mensenhandel-zwolle-2025.pdf"
     assert "Gemeente Zwolle" in PdfReader(written).pages[0].extract_text()
     assert time.perf_counter() - started < 240
+    # without a terminal: a line per step with the count and the time to go
+    assert "Rapporten 2025: 2 van 2 klaar, nog ongeveer 0 s" in result.stderr
+
+
+def test_sigterm_stops_a_batch_at_once_and_leaves_no_process(cli_home, tmp_path):
+    """As a scheduler stops a job: the workers end, nothing is written afterwards, and what
+    was not made is listed."""
+    command = [sys.executable, "-m", "assess", "report", "--all", "--year", str(YEAR)]
+    env = {**os.environ, "ASSESS_DATA_DIR": str(cli_home / "data")}
+    env.pop("ASSESS_DATABASE_URL", None)
+    batch = subprocess.Popen(
+        [*command, "-o", str(tmp_path)], env=env, stderr=subprocess.PIPE, text=True
+    )
+    assert batch.stderr is not None
+    first = batch.stderr.readline()
+    assert "2 rapporten maken met" in first, first
+    time.sleep(0.5)  # the pool is starting its workers
+    descendants = process_tree(batch.pid)
+    assert descendants, "the batch runs in worker processes"
+    stopping = time.perf_counter()
+    batch.send_signal(signal.SIGTERM)
+    rest = batch.stderr.read()
+    assert batch.wait(timeout=30) == 130
+    assert time.perf_counter() - stopping < 10
+    assert "niet gemaakt: GM0150 Deventer" in rest and "niet gemaakt: GM0193 Zwolle" in rest
+    deadline = time.monotonic() + 5
+    while [pid for pid in descendants if running(pid)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert {pid: command_of(pid) for pid in descendants if running(pid)} == {}
+    assert list(tmp_path.glob("*.pdf")) == []
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie waiting for its (gone) parent to collect it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def process_tree(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            if parent == pid:
+                children += [int(entry.name), *process_tree(int(entry.name))]
+    return children

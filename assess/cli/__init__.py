@@ -10,6 +10,7 @@ import sys
 import click
 
 from assess.cli.accounts import token, user
+from assess.cli.common import CommandStopped
 from assess.cli.content import municipalities, questionnaire
 from assess.cli.reports import benchmark, report
 from assess.cli.server import backup, db, demo, serve
@@ -32,12 +33,13 @@ cli = click.Group(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: every error exits with status 1 and a message on stderr."""
+    """Entry point: every error exits with a message on stderr and status 1 (130 when the
+    user or the system stopped the work)."""
     try:
         cli.main(args=argv, prog_name="assess", standalone_mode=False)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(1)
+        sys.exit(CommandStopped.exit_code if isinstance(exc, CommandStopped) else 1)
     except click.Abort:
         click.echo("afgebroken", err=True)
         sys.exit(1)

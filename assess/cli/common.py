@@ -35,6 +35,16 @@ def fail(message: str) -> NoReturn:
     raise CommandFailed(message)
 
 
+class CommandStopped(CommandFailed):
+    """Stopped by the user (Ctrl-C) or the system (SIGTERM) before the work was done."""
+
+    exit_code = 130
+
+
+def stopped(message: str) -> NoReturn:
+    raise CommandStopped(message)
+
+
 def service_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a service's typed error into a clear message and exit status 1."""
 

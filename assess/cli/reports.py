@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from assess.access import system
-from assess.cli.common import fail, service_errors, settings, unit_of_work
+from assess.cli.common import fail, service_errors, settings, stopped, unit_of_work
 from assess.config import Settings
 from assess.exports import ExportFormat
 from assess.services import answering, publications, reports
@@ -54,31 +56,61 @@ def report_all(current: Settings, year: int, directory: Path) -> None:
         fail(f"er zijn geen ingediende zelfevaluaties voor {year}")
     workers = min(os.cpu_count() or 1, len(tasks))
     started = time.perf_counter()
-    with click.progressbar(
-        length=len(tasks), label=f"Rapporten {year}", file=sys.stderr, show_pos=True
-    ) as bar:
-        outcomes = report_batch.render_all(
+    with report_batch.sigterm_stops(), _progress(len(tasks), f"Rapporten {year}") as done:
+        click.echo(f"{len(tasks)} rapporten maken met {workers} processen.", err=True)
+        batch = report_batch.render_all(
             tasks,
             directory,
             current.effective_database_url,
             current.min_group_size,
             workers,
-            on_done=lambda outcome: bar.update(1),
+            on_done=lambda outcome: done(),
         )
     elapsed = time.perf_counter() - started
+    outcomes = batch.outcomes
     failed = sorted((o for o in outcomes if not o.ok), key=lambda o: o.task.name)
     click.echo(
         f"{len(outcomes) - len(failed)} van {len(tasks)} rapporten geschreven naar {directory} "
         f"in {elapsed:.1f} s ({workers} processen).",
         err=True,
     )
+    for outcome in failed:
+        click.echo(
+            f"  mislukt: {outcome.task.municipality_code} {outcome.task.name}: {outcome.error}",
+            err=True,
+        )
+    if batch.stopped:
+        click.echo(f"Gestopt; {len(batch.not_made)} rapport(en) niet gemaakt:", err=True)
+        for task in batch.not_made:
+            click.echo(f"  niet gemaakt: {task.municipality_code} {task.name}", err=True)
+        stopped("gestopt voordat alle rapporten klaar waren")
     if failed:
-        for outcome in failed:
-            click.echo(
-                f"  mislukt: {outcome.task.municipality_code} {outcome.task.name}: {outcome.error}",
-                err=True,
-            )
         fail(f"{len(failed)} rapport(en) mislukt")
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal; otherwise (a log, a cron job) a line with the count and
+    the time still to go after every tenth of the work, at least every 30 seconds."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+            yield lambda: bar.update(1)
+        return
+    started = last = time.monotonic()
+    count = 0
+    step = max(1, total // 10)
+
+    def done() -> None:
+        nonlocal count, last
+        count += 1
+        now = time.monotonic()
+        if count % step and count < total and now - last < 30:
+            return
+        last = now
+        left = (now - started) / count * (total - count)
+        click.echo(f"{label}: {count} van {total} klaar, nog ongeveer {left:.0f} s", err=True)
+
+    yield done
 
 
 @click.group(help="De landelijke benchmark voor VNG.")

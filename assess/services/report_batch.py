@@ -2,18 +2,21 @@
 
 Used by `assess report --all`. Each worker opens its own database engine, parses the report
 stylesheet once and renders the assessments it is given; a failure is returned as a result,
-so one bad report never stops the others.
+so one bad report never stops the others. Ctrl-C and SIGTERM stop the whole batch.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +87,8 @@ _worker: dict[str, object] = {}
 
 
 def _start_worker(database_url: str, min_group_size: int) -> None:
+    # Ctrl-C reaches the whole process group; the parent decides and stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker["engine"] = make_engine(database_url)
     _worker["min_group_size"] = min_group_size
     report.warm_up()
@@ -116,6 +121,20 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+@dataclass(frozen=True)
+class Batch:
+    outcomes: list[Outcome]  # in the order they finished
+    not_made: list[Task]  # when the batch was stopped: what was not rendered
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.not_made)
+
+
+class Stopped(Exception):
+    """SIGTERM during a batch: stop as Ctrl-C does."""
+
+
 def render_all(
     tasks: Sequence[Task],
     directory: Path,
@@ -123,23 +142,70 @@ def render_all(
     min_group_size: int,
     workers: int | None = None,
     on_done: Callable[[Outcome], None] = lambda outcome: None,
-) -> list[Outcome]:
-    """Render every task over a process pool; `on_done` is called as each one finishes."""
+) -> Batch:
+    """Render every task over a process pool; `on_done` is called as each one finishes.
+
+    Ctrl-C or SIGTERM stops the batch within seconds: queued reports are cancelled, the
+    workers are ended (a report being rendered is not written), finished PDFs stay."""
     directory.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
     outcomes: list[Outcome] = []
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_context(),
-        initializer=_start_worker,
-        initargs=(database_url, min_group_size),
-    ) as pool:
-        futures = {pool.submit(_render, task, str(directory)): task for task in tasks}
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except BrokenProcessPool as exc:  # a worker died (e.g. out of memory)
-                outcome = Outcome(futures[future], error=f"werkproces gestopt: {exc}")
-            outcomes.append(outcome)
-            on_done(outcome)
-    return outcomes
+    pool: ProcessPoolExecutor | None = None
+    try:
+        with sigterm_stops():
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=_context(),
+                initializer=_start_worker,
+                initargs=(database_url, min_group_size),
+            )
+            futures = {pool.submit(_render, task, str(directory)): task for task in tasks}
+            for future in as_completed(futures):
+                outcome = _outcome(future, futures[future])
+                outcomes.append(outcome)
+                on_done(outcome)
+    except (KeyboardInterrupt, Stopped):
+        if pool is not None:
+            _stop(pool)
+        made = {o.task for o in outcomes}
+        return Batch(outcomes, [t for t in tasks if t not in made])
+    pool.shutdown()
+    return Batch(outcomes, [])
+
+
+def _outcome(future: Future[Outcome], task: Task) -> Outcome:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:  # a worker died (e.g. out of memory)
+        return Outcome(task, error=f"werkproces gestopt: {exc}")
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now; the standard pool would let every
+    running report finish (Python 3.14 adds terminate_workers for this)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:  # first: a worker still starting needs the pool's queues
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def sigterm_stops() -> Iterator[None]:
+    """While a batch runs in the main thread, SIGTERM raises Stopped there (nested: the
+    command line holds it from before it announces the batch)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise Stopped
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -185,6 +185,7 @@ class ReportFile:
     filename: str
     pdf: bytes
     cached: bool
+    key: str | None = None  # digest of the content it was made from; None when not cached
 
 
 class MemoryCache:
@@ -247,13 +248,13 @@ def report_file(
     if pdf is not None:
         if memory:
             memory.put(key, pdf)
-        return ReportFile(name, pdf, cached=True)
+        return ReportFile(name, pdf, cached=True, key=key)
     pdf = report.html_to_pdf(html)
     if data.submitted:
         _store(session, key, uuid.UUID(data.assessment_id), data.language, pdf)
     if memory:
         memory.put(key, pdf)
-    return ReportFile(name, pdf, cached=False)
+    return ReportFile(name, pdf, cached=False, key=key)
 
 
 def _store(session: Session, key: str, assessment_id: uuid.UUID, language: str, pdf: bytes) -> None:

@@ -360,10 +360,17 @@ class ZelfevaluatieController(Controller):
             "Het rapport als toegankelijke PDF (PDF/UA-1): samenvatting, scores per domein en "
             "pijler, vergelijking met andere gemeenten, ontwikkeling door de jaren, tekorten als "
             "actieplan en alle antwoorden. In de taal van de gebruiker (Nederlands of Engels). "
-            "Een concept heeft een CONCEPT-markering. Een ongewijzigd rapport komt uit de cache."
+            "Een concept heeft een CONCEPT-markering. Een ongewijzigd rapport komt uit de cache. "
+            "Met If-None-Match (de ETag van een eerdere download) volgt 304 zolang de inhoud "
+            "niet is veranderd."
         ),
         media_type="application/pdf",
         response_headers=[
+            ResponseHeader(
+                name="ETag",
+                description='Zwakke ETag van de inhoud, zoals W/"3f2a…", voor If-None-Match.',
+                documentation_only=True,
+            ),
             ResponseHeader(
                 name="Content-Disposition",
                 description=(
@@ -371,7 +378,7 @@ class ZelfevaluatieController(Controller):
                     'mensenhandel-zwolle-2026.pdf".'
                 ),
                 documentation_only=True,
-            )
+            ),
         ],
         responses=READ_ERRORS,
     )
@@ -387,4 +394,4 @@ class ZelfevaluatieController(Controller):
             accounts.account(db, who).language,
             memory=request.app.state.report_memory,
         )
-        return pdf_download(result)
+        return pdf_download(result, request.headers.get("If-None-Match"))

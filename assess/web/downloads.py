@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from litestar import Response
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from assess.services.benchmark import Download
 from assess.services.reports import ReportFile
 
 
-def pdf_download(result: ReportFile) -> Response[bytes]:
-    """A PDF as a download with its file name; private, since it holds the answers."""
-    return Response(
-        result.pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{result.filename}"',
-            "Cache-Control": "private, no-cache",
-        },
-    )
+def pdf_download(result: ReportFile, if_none_match: str | None = None) -> Response[bytes]:
+    """A PDF as a download with its file name; private, since it holds the answers.
+
+    The ETag is weak (the digest of the content the PDF was made from, not of its bytes): a
+    repeat that sends it gets 304 Not Modified while that content is unchanged."""
+    headers = {"Cache-Control": "private, no-cache"}
+    if result.key is not None:
+        headers["ETag"] = tag = f'W/"{result.key[:32]}"'
+        if if_none_match and _matches(if_none_match, tag):
+            return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return Response(result.pdf, media_type="application/pdf", headers=headers)
+
+
+def _matches(if_none_match: str, tag: str) -> bool:
+    """Weak comparison (RFC 9110, 13.1.2): W/ is ignored on both sides."""
+    wanted = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in wanted or tag.removeprefix("W/") in wanted
 
 
 def file_download(download: Download) -> Response[bytes]:

@@ -314,4 +314,4 @@ class AssessmentPages(Controller):
             current_language(),
             memory=request.app.state.report_memory,
         )
-        return pdf_download(result)
+        return pdf_download(result, request.headers.get("If-None-Match"))
