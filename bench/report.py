@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -91,31 +92,46 @@ def demo_database(directory: Path) -> str:
     return url
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
-    parser.add_argument("--gemeente", default=demo.DEMO_MUNICIPALITY)
-    parser.add_argument("--year", type=int, help="default: the gemeente's latest submitted year")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--limit", type=int, help="render only this many in the batch")
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class ReportFigures:
+    gemeente: str
+    year: int
+    pages: int
+    kib: int
+    warm_up: float
+    naive: float  # bare WeasyPrint, stylesheet and fonts parsed per call
+    reused: float  # bare WeasyPrint with the project's parsed stylesheet
+    ours: float
+    ours_best_ratio: float  # fastest run of ours against the fastest bare (reused) run
+    gather: float
+    html: float
+    cached_db: float
+    cached_memory: float
+    reports: int
+    one_by_one: float
+    parallel: float
+    workers: int
+    failed: int
+
+
+def measure(
+    url: str | None, gemeente: str, year: int | None, repeat: int, limit: int | None
+) -> ReportFigures:
+    """Everything the table shows; without `url` on a fresh demo database."""
     logging.disable(logging.WARNING)
     scratch = Path(tempfile.mkdtemp(prefix="bench-report-"))
-    url = args.database_url or demo_database(scratch)
+    url = url or demo_database(scratch)
     engine = make_engine(url)
     factory = session_factory(engine)
     cores = os.cpu_count() or 1
-    rows: list[tuple[str, float, str]] = []
 
     with transaction(factory) as session:
-        query = select(Assessment).filter_by(
-            municipality_code=args.gemeente, status=Status.SUBMITTED
-        )
-        if args.year:
-            query = query.filter_by(year=args.year)
+        query = select(Assessment).filter_by(municipality_code=gemeente, status=Status.SUBMITTED)
+        if year:
+            query = query.filter_by(year=year)
         item = session.scalars(query.order_by(Assessment.year.desc())).first()
         if item is None:
-            sys.exit(f"no submitted assessment of {args.gemeente}")
+            sys.exit(f"no submitted assessment of {gemeente}")
         year, assessment_id = item.year, item.id
         session.execute(ReportCache.__table__.delete())
         started = time.perf_counter()
@@ -124,8 +140,6 @@ def main() -> None:
         data = reports.gather(session, SYSTEM, assessment_id, MIN_GROUP_SIZE)
         html = reports.render_html(data)
         pdf = report.html_to_pdf(html)  # warm: templates compiled, fonts loaded
-        pages = len(PdfReader(io.BytesIO(pdf)).pages)
-
         times = interleaved(
             {
                 "naive": lambda: bare_naive(html),
@@ -136,7 +150,7 @@ def main() -> None:
                 "gather": lambda: reports.gather(session, SYSTEM, assessment_id, MIN_GROUP_SIZE),
                 "html": lambda: reports.render_html(data),
             },
-            args.repeat,
+            repeat,
         )
         reports.report_file(session, SYSTEM, assessment_id, MIN_GROUP_SIZE)  # fills the cache
 
@@ -152,31 +166,11 @@ def main() -> None:
             assert reports.report_file(s, SYSTEM, assessment_id, 5, memory=memory).cached
 
     from_database()
-    cached = interleaved({"db": from_database, "memory": from_memory}, args.repeat)
-    naive, reused, ours = times["naive"], times["reused"], times["ours"]
-    rows += [
-        ("stylesheet + fonts, once per process", warm_up, ""),
-        ("bare WeasyPrint, CSS + fonts per call", naive, "1.00"),
-        ("bare WeasyPrint, parsed CSS reused", reused, f"{reused / naive:.2f}"),
-        ("  project: gather the data", times["gather"], ""),
-        ("  project: render the HTML (Jinja)", times["html"], ""),
-        (
-            "project: one report (data + HTML + PDF)",
-            ours,
-            f"{ours / naive:.2f}; {ours / reused:.2f} of reused (target <= 1.15); fastest runs: "
-            f"{best['ours'] / best['naive']:.2f}; {best['ours'] / best['reused']:.2f}",
-        ),
-        ("cached download, from the database", cached["db"], f"{ours / cached['db']:.0f}x faster"),
-        (
-            "cached download, from memory",
-            cached["memory"],
-            f"{ours / cached['memory']:.0f}x faster",
-        ),
-    ]
+    cached = interleaved({"db": from_database, "memory": from_memory}, repeat)
 
     with transaction(factory) as session:
         tasks = report_batch.submitted_tasks(session, SYSTEM, year)
-    tasks = tasks[: args.limit] if args.limit else tasks
+    tasks = tasks[:limit] if limit else tasks
     one_by_one_dir, batch_dir = scratch / "een-voor-een", scratch / "batch"
     one_by_one_dir.mkdir()
     started = time.perf_counter()
@@ -188,23 +182,65 @@ def main() -> None:
     one_by_one = time.perf_counter() - started
     engine.dispose()
     started = time.perf_counter()
-    outcomes = report_batch.render_all(tasks, batch_dir, url, MIN_GROUP_SIZE, cores)
+    outcomes = report_batch.render_all(tasks, batch_dir, url, MIN_GROUP_SIZE, cores).outcomes
     parallel = time.perf_counter() - started
-    failed = [o for o in outcomes if not o.ok]
-    speedup = one_by_one / parallel
-    rows += [
-        (f"batch one by one ({len(tasks)} reports)", one_by_one, ""),
+    return ReportFigures(
+        gemeente,
+        year,
+        len(PdfReader(io.BytesIO(pdf)).pages),
+        len(pdf) // 1024,
+        warm_up,
+        times["naive"],
+        times["reused"],
+        times["ours"],
+        best["ours"] / best["reused"],
+        times["gather"],
+        times["html"],
+        cached["db"],
+        cached["memory"],
+        len(tasks),
+        one_by_one,
+        parallel,
+        cores,
+        sum(not o.ok for o in outcomes),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--gemeente", default=demo.DEMO_MUNICIPALITY)
+    parser.add_argument("--year", type=int, help="default: the gemeente's latest submitted year")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--limit", type=int, help="render only this many in the batch")
+    args = parser.parse_args()
+    f = measure(args.database_url, args.gemeente, args.year, args.repeat, args.limit)
+    speedup = f.one_by_one / f.parallel
+    rows = [
+        ("stylesheet + fonts, once per process", f.warm_up, ""),
+        ("bare WeasyPrint, CSS + fonts per call", f.naive, "1.00"),
+        ("bare WeasyPrint, parsed CSS reused", f.reused, f"{f.reused / f.naive:.2f}"),
+        ("  project: gather the data", f.gather, ""),
+        ("  project: render the HTML (Jinja)", f.html, ""),
         (
-            f"batch, process pool ({cores} processes)",
-            parallel,
-            f"{speedup:.2f}x faster on {cores} cores ({speedup / cores:.0%} of ideal)"
-            + (f", {len(failed)} failed" if failed else ""),
+            "project: one report (data + HTML + PDF)",
+            f.ours,
+            f"{f.ours / f.naive:.2f}; {f.ours / f.reused:.2f} of reused (target <= 1.15); "
+            f"fastest runs: {f.ours_best_ratio:.2f} of reused",
+        ),
+        ("cached download, from the database", f.cached_db, f"{f.ours / f.cached_db:.0f}x faster"),
+        ("cached download, from memory", f.cached_memory, f"{f.ours / f.cached_memory:.0f}x"),
+        (f"batch one by one ({f.reports} reports)", f.one_by_one, ""),
+        (
+            f"batch, process pool ({f.workers} processes)",
+            f.parallel,
+            f"{speedup:.2f}x faster ({speedup / f.workers:.0%} of ideal)"
+            + (f", {f.failed} failed" if f.failed else ""),
         ),
     ]
-
     print(
-        f"Report benchmark: {args.gemeente} {year}, {pages} pages, {len(pdf) // 1024} KiB, "
-        f"{cores} cores, WeasyPrint {__import__('weasyprint').__version__}"
+        f"Report benchmark: {f.gemeente} {f.year}, {f.pages} pages, {f.kib} KiB, "
+        f"{f.workers} cores, WeasyPrint {__import__('weasyprint').__version__}"
     )
     print(f"{'measure':<46} {'seconds':>9}  ratio")
     for name, seconds, ratio in rows:
