@@ -11,9 +11,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -29,7 +26,9 @@ from assess.web.api_benchmark import BenchmarkController
 from assess.web.auth import BearerTokenAuth, session_auth
 from assess.web.deps import end_transaction, provide_session
 from assess.web.errors import EXCEPTION_HANDLERS
-from assess.web.middleware import API_VERSION, NoTrailingSlash, add_api_version
+from assess.web.json_body import read_json_strictly
+from assess.web.middleware import NoTrailingSlash, response_headers
+from assess.web.openapi import openapi_config, openapi_document
 from assess.web.pages import AccountPages, PublicPages, StartPage
 from assess.web.pages_assessment import AssessmentPages
 from assess.web.pages_benchmark import BenchmarkPages
@@ -61,10 +60,12 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[DefineMiddleware(BearerTokenAuth)],
         security=[{"BearerToken": []}],
         request_max_body_size=MAX_BODY,
+        before_request=read_json_strictly,
     )
     return Litestar(
         route_handlers=[
             health,
+            openapi_document,
             public_api,
             private_api,
             PublicPages,
@@ -94,26 +95,11 @@ def create_app(settings: Settings) -> Litestar:
             cookie_samesite="lax",
             exclude=["/api", "/health"],
         ),
-        before_send=[end_transaction, add_api_version],
+        before_send=[end_transaction, response_headers(settings.secure_cookies)],
         template_config=TemplateConfig(
             directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=add_i18n
         ),
-        openapi_config=OpenAPIConfig(
-            title="Zelfscan mensenhandel API",
-            version=API_VERSION,
-            description="Zelfevaluatie van de gemeentelijke aanpak van mensenhandel.",
-            path="/api/v1",
-            render_plugins=[JsonRenderPlugin()],
-            components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(
-                        type="http",
-                        scheme="bearer",
-                        description="API-token van `assess token create` of de webpagina Account.",
-                    )
-                }
-            ),
-        ),
+        openapi_config=openapi_config(),
         on_shutdown=[lambda: engine.dispose()],
     )
 

@@ -18,12 +18,45 @@ def test_openapi_document_lists_the_endpoints(client):
     assert response.status_code == 200
     document = response.json()
     assert document["openapi"].startswith("3.")
+    assert document["servers"] == [{"url": "/api/v1"}]  # the major version in the URL
     assert {
-        "/api/v1/gemeenten",
-        "/api/v1/gemeenten/{gemeentecode}",
-        "/api/v1/vragenlijsten/{vragenlijst_id}",
+        "/gemeenten",
+        "/gemeenten/{gemeentecode}",
+        "/vragenlijsten/{vragenlijst_id}",
     } <= set(document["paths"])
     assert response.headers["API-Version"] == "1.0.0"
+
+
+def test_openapi_document_keeps_the_design_rules(client):
+    """Contact, API-Version on every response, no unknown fields in bodies, real file types."""
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["info"]["contact"]["name"]
+    operations = [
+        op for item in document["paths"].values() for op in item.values() if "responses" in op
+    ]
+    assert len(operations) >= 15
+    for operation in operations:
+        for status, response in operation["responses"].items():
+            assert "API-Version" in response["headers"], (operation["operationId"], status)
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if body:
+            name = body["schema"]["$ref"].rsplit("/", 1)[-1]
+            schema = document["components"]["schemas"][name]
+            assert schema["additionalProperties"] is False, name
+    export = document["paths"]["/benchmarks/{jaar}/export"]["get"]["responses"]["200"]
+    assert set(export["content"]) == {
+        "text/csv",
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+
+
+def test_unknown_api_paths_are_problem_json(client):
+    for method, path in [("GET", "/api/v1/bestaat-niet"), ("POST", "/api/v1/x/y/z")]:
+        response = client.request(method, path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"] == "Deze bron bestaat niet."
 
 
 def test_gemeenten_are_paginated_with_links(client):

@@ -540,7 +540,7 @@ def test_a_repeat_download_with_the_etag_is_not_modified_until_an_answer_changes
 
 def test_api_report_is_documented_as_pdf(client):
     operation = client.get("/api/v1/openapi.json").json()["paths"][
-        "/api/v1/zelfevaluaties/{zelfevaluatie_id}/rapport"
+        "/zelfevaluaties/{zelfevaluatie_id}/rapport"
     ]["get"]
     assert operation["operationId"] == "getRapport"
     assert "application/pdf" in operation["responses"]["200"]["content"]

@@ -61,4 +61,7 @@ def answer_problems(
         problems["bewijs"] = _("De onderbouwing is te lang (maximaal {n} tekens).").format(
             n=MAX_EVIDENCE
         )
+    for name, typed in (("toelichting", answer.explanation), ("bewijs", answer.evidence)):
+        if "\x00" in typed:  # PostgreSQL cannot store it; never meant by a person
+            problems[name] = _("De tekst bevat een NUL-teken. Haal het weg.")
     return problems

@@ -18,8 +18,9 @@ class DomainForm:
 
 
 def value(form: Mapping[str, Any], name: str) -> str:
+    """A form field as typed, without NUL characters (a browser never sends them)."""
     raw = form.get(name, "")
-    return str(raw[-1] if isinstance(raw, list) else raw)
+    return str(raw[-1] if isinstance(raw, list) else raw).replace("\x00", "")
 
 
 def read_question(form: Mapping[str, Any], question: Question) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from assess.i18n import _
 from assess.services import accounts, answering, assessments, questionnaires, tokens
 from assess.web.auth import PUBLIC_PAGE, SESSION_LANGUAGE, client_address
 from assess.web.deps import Db, viewer
+from assess.web.forms import value
 from assess.web.viewer import sign_in
 
 Form = URLEncodedBody[dict[str, Any]]
@@ -30,8 +31,7 @@ def page(template: str, status: int = 200, **context: Any) -> Template:
 
 
 def text(form: dict[str, Any], name: str) -> str:
-    value = form.get(name, "")
-    return (value[-1] if isinstance(value, list) else str(value)).strip()
+    return value(form, name).strip()
 
 
 def safe_next(target: str) -> str:

@@ -14,7 +14,7 @@ from assess.web.schemas.register import Links
 GemeenteCode = Annotated[
     str, PathParameter(pattern=CODE, description="CBS-gemeentecode, zoals GM0193")
 ]
-Page = Annotated[int, QueryParameter(ge=1, description="Paginanummer (vanaf 1)")]
+Page = Annotated[int, QueryParameter(ge=1, le=1_000_000, description="Paginanummer (vanaf 1)")]
 PageSize = Annotated[
     int, QueryParameter(name="pageSize", ge=1, le=500, description="Aantal per pagina")
 ]
