@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from assess.web.openapi import openapi_config, openapi_document
 from assess.web.pages import AccountPages, PublicPages, StartPage
 from assess.web.pages_assessment import AssessmentPages
 from assess.web.pages_benchmark import BenchmarkPages
+from assess.web.sessions import STORE_NAME, DatabaseStore
 from assess.web.viewer import LanguageMiddleware
 
 WEB = Path(__file__).parent / "web"
@@ -46,7 +46,15 @@ def health() -> dict[str, str]:
 def create_app(settings: Settings) -> Litestar:
     engine = make_engine(settings.effective_database_url)
     secret = settings.secret_key or secrets.token_urlsafe(32)  # tests and tools without a key
-    signed_in = session_auth(hashlib.sha256(secret.encode()).digest(), settings.secure_cookies)
+    signed_in = session_auth(settings.secure_cookies)
+    state = State(
+        {
+            "settings": settings,
+            "engine": engine,
+            "session_factory": session_factory(engine),
+            "report_memory": MemoryCache(),
+        }
+    )
     public_api = Router(
         path="/api/v1", route_handlers=[GemeentenController, VragenlijstenController]
     )
@@ -78,14 +86,8 @@ def create_app(settings: Settings) -> Litestar:
             ),
         ],
         dependencies={"db": Provide(provide_session)},
-        state=State(
-            {
-                "settings": settings,
-                "engine": engine,
-                "session_factory": session_factory(engine),
-                "report_memory": MemoryCache(),
-            }
-        ),
+        state=state,
+        stores={STORE_NAME: DatabaseStore(state)},
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[signed_in.middleware, LanguageMiddleware(), NoTrailingSlash()],
         csrf_config=CSRFConfig(

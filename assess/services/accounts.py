@@ -31,6 +31,7 @@ class Account(msgspec.Struct, frozen=True):
     region: str | None
     language: str
     created_at: datetime
+    session_epoch: int = 0
 
     @classmethod
     def of(cls, user: User) -> Account:
@@ -42,6 +43,7 @@ class Account(msgspec.Struct, frozen=True):
             user.region,
             user.language,
             user.created_at,
+            user.session_epoch,
         )
 
 
@@ -121,10 +123,15 @@ def principal_of(user: User, source: str = "") -> Principal:
     )
 
 
-def active_principal(session: Session, user_id: int, source: str = "") -> Principal | None:
-    """The principal of an active user (a signed-in session); None when blocked or gone."""
+def active_principal(
+    session: Session, user_id: int, source: str = "", epoch: int = 0
+) -> Principal | None:
+    """The principal of an active user whose session began in the current session epoch
+    (a signed-in session); None when blocked, gone, or the password changed since."""
     user = session.get(User, user_id)
-    return principal_of(user, source) if user is not None and user.active else None
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
+    return principal_of(user, source)
 
 
 def own_user(session: Session, who: Principal) -> User:
@@ -196,6 +203,7 @@ def change_password(session: Session, who: Principal, current: str, new: str, re
     if problems:
         raise InvalidInput(_("Het wachtwoord is niet gewijzigd."), problems)
     user.password_hash = security.hash_password(new)
+    user.session_epoch += 1  # every session signed in with the old password ends
     audit.record(session, who, "user.password", "gebruiker", user.id)
 
 

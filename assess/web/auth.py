@@ -3,6 +3,7 @@ that both share."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from anyio.to_thread import run_sync
@@ -10,7 +11,6 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.security.session_auth import SessionAuth
 from litestar.types import Guard
 
@@ -18,10 +18,13 @@ from assess.access import BENCHMARK_READERS, Principal, Role
 from assess.db.session import transaction
 from assess.i18n import _
 from assess.services import accounts, tokens
+from assess.web.sessions import ABSOLUTE_SECONDS, IDLE_SECONDS, STORE_NAME, RotatingSessionConfig
 
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="zelfscan"'}
 SESSION_USER = "gebruiker"
 SESSION_LANGUAGE = "taal"
+SESSION_EPOCH = "generatie"  # the user's session epoch at sign-in
+SESSION_SINCE = "sinds"  # when the session signed in (Unix time), for the absolute timeout
 PUBLIC_PAGE = {"exclude_from_auth": True}  # opt of a page that needs no sign-in
 
 
@@ -55,39 +58,51 @@ def _token_principal(
         return tokens.principal_for(session, token, client_address(connection))
 
 
+def signed_in_session(user_id: int, epoch: int, language: str) -> dict[str, Any]:
+    """The data of a fresh signed-in session."""
+    return {
+        SESSION_USER: user_id,
+        SESSION_EPOCH: epoch,
+        SESSION_SINCE: int(time.time()),
+        SESSION_LANGUAGE: language,
+    }
+
+
 async def _session_principal(
     session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
 ) -> Principal | None:
-    user_id = session.get(SESSION_USER)
-    if not isinstance(user_id, int):
+    user_id, epoch, since = (session.get(k) for k in (SESSION_USER, SESSION_EPOCH, SESSION_SINCE))
+    if not (isinstance(user_id, int) and isinstance(epoch, int) and isinstance(since, int)):
         return None
-    return await run_sync(_active_principal, connection, user_id)
+    if time.time() - since > ABSOLUTE_SECONDS:
+        return None
+    return await run_sync(_active_principal, connection, user_id, epoch)
 
 
 def _active_principal(
-    connection: ASGIConnection[Any, Any, Any, Any], user_id: int
+    connection: ASGIConnection[Any, Any, Any, Any], user_id: int, epoch: int
 ) -> Principal | None:
     with transaction(connection.app.state.session_factory) as session:
-        return accounts.active_principal(session, user_id, client_address(connection))
+        return accounts.active_principal(session, user_id, client_address(connection), epoch)
 
 
-def session_auth(secret: bytes, secure: bool) -> SessionAuth[Principal, Any]:
-    """Signed-in pages: an encrypted cookie session whose user is `request.user`.
+def session_auth(secure: bool) -> SessionAuth[Principal, Any]:
+    """Signed-in pages: a server-side session (web/sessions.py) whose user is `request.user`.
 
-    The API (bearer tokens), static files and the health check carry no session; public
+    The API (bearer tokens), static files and the health checks carry no session; public
     pages have a session (to sign in) but need no user (`PUBLIC_PAGE`).
     """
-    machine_paths = ["/api", "/static", "/health"]
+    machine_paths = ["/api", "/static", "/health", "/ready"]
     return SessionAuth[Principal, Any](
         retrieve_user_handler=_session_principal,
-        session_backend_config=CookieBackendConfig(
-            secret=secret,
+        session_backend_config=RotatingSessionConfig(
             key="zelfscan_sessie",
-            max_age=8 * 3600,
+            max_age=IDLE_SECONDS,
             httponly=True,
             samesite="lax",
             secure=secure,
             exclude=machine_paths,
+            store=STORE_NAME,
         ),
         exclude=[f"^{path}" for path in machine_paths],
     )

@@ -69,7 +69,7 @@ class PublicPages(Controller):
                 accounts.count_login_failure(session, email, source)
                 message = _("Deze combinatie van e-mailadres en wachtwoord kennen we niet.")
                 return page("inloggen.html", 400, volgende=target, email=email, fout=message)
-            sign_in(request, principal, accounts.account(session, principal).language)
+            sign_in(request, accounts.account(session, principal))
         return Redirect(target, status_code=303)
 
     @post("/uitloggen", sync_to_thread=False, status_code=HTTP_200_OK)
@@ -107,7 +107,10 @@ class AccountPages(Controller):
             )
         except InvalidInput as exc:
             return self._render(db, who, 400, fouten=exc.invalid_params)
-        return self._render(db, who, melding=_("Uw wachtwoord is gewijzigd."))
+        db.flush()
+        sign_in(request, accounts.account(db, who))  # this session goes on; all others end
+        message = _("Uw wachtwoord is gewijzigd. U bent overal elders afgemeld.")
+        return self._render(db, who, melding=message)
 
     @post("/tokens", sync_to_thread=True, status_code=HTTP_200_OK)
     def create_token(self, request: AnyRequest, db: Db, data: Form) -> Template:

@@ -10,13 +10,15 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from assess import i18n
-from assess.access import Principal
-from assess.web.auth import SESSION_LANGUAGE, SESSION_USER
+from assess.services.accounts import Account
+from assess.web.auth import SESSION_LANGUAGE, signed_in_session
+from assess.web.sessions import start_new_session
 
 
-def sign_in(request: Request[Any, Any, Any], principal: Principal, language: str) -> None:
-    request.clear_session()  # a fresh session on every sign-in
-    request.set_session({SESSION_USER: principal.user_id, SESSION_LANGUAGE: language})
+def sign_in(request: Request[Any, Any, Any], account: Account) -> None:
+    """A fresh session, under a new id, for a user who just proved who they are."""
+    start_new_session(request)
+    request.set_session(signed_in_session(account.id, account.session_epoch, account.language))
 
 
 def login_url(request: Request[Any, Any, Any]) -> str:

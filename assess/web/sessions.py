@@ -1,0 +1,108 @@
+"""Server-side sessions for the pages: a Litestar store on the database, a new session id at
+every sign-in, an idle timeout (renewed by every request) and an absolute one (in auth.py).
+
+Logout deletes the session row, so a copied cookie is worthless afterwards; a password change
+raises the user's session epoch, which ends every other session of that user.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from anyio.to_thread import run_sync
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.stores.base import Store
+from litestar.types import Empty, Message, ScopeSession
+
+from assess.db import web_sessions
+
+IDLE_SECONDS = 60 * 60  # an hour without a request ends the session
+ABSOLUTE_SECONDS = 10 * 60 * 60  # a working day, however busy
+STORE_NAME = "sessions"
+NEW_SESSION = "assess.new_session"  # scope state flag: give this response a fresh session id
+FRESH_ID = "assess.fresh_session_id"
+PRUNE_CHANCE = 0.01  # one new session in a hundred clears out the expired ones
+
+
+class DatabaseStore(Store):
+    """Litestar's store interface over `web_sessions`, read through the app's current
+    session factory (tests swap it for one inside their transaction)."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        return await run_sync(
+            web_sessions.load, self.state.session_factory, key, _seconds(renew_for)
+        )
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        await run_sync(
+            web_sessions.save,
+            self.state.session_factory,
+            key,
+            data,
+            _seconds(expires_in) or IDLE_SECONDS,
+        )
+
+    async def delete(self, key: str) -> None:
+        await run_sync(web_sessions.remove, self.state.session_factory, key)
+
+    async def delete_all(self) -> None:
+        raise NotImplementedError("sessions end one by one, or by expiry")
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        return await run_sync(web_sessions.remaining_seconds, self.state.session_factory, key)
+
+
+def _seconds(value: int | timedelta | None) -> int | None:
+    return int(value.total_seconds()) if isinstance(value, timedelta) else value
+
+
+def start_new_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Ask for a fresh session id on this response (sign-in): the old id, which someone else
+    may have planted or seen, is deleted with its data."""
+    connection.scope.setdefault("state", {})[NEW_SESSION] = True
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        state = connection.scope.setdefault("state", {})
+        if not scope_session and scope_session is not Empty:
+            if not connection.cookies.get(self.config.key):
+                return  # a visitor who never signed in: no row, no cookie
+            scope_session = Empty  # emptied (signed out): delete the row, clear the cookie
+        if state.pop(NEW_SESSION, False):
+            store = self.config.get_store_from_app(connection.scope["app"])
+            if old := connection.cookies.get(self.config.key):
+                await store.delete(old)
+            state[FRESH_ID] = self.generate_session_id()
+            if random.random() < PRUNE_CHANCE and isinstance(store, DatabaseStore):
+                await run_sync(web_sessions.prune, store.state.session_factory)
+        await super().store_in_message(scope_session, message, connection)
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        fresh = connection.scope.get("state", {}).get(FRESH_ID)  # wins over the cookie's id
+        return fresh or super().get_session_id(connection)
+
+
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
