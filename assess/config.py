@@ -12,6 +12,7 @@ import msgspec
 from assess.framework.messages import in_dutch
 
 PREFIX = "ASSESS_"
+MIN_SECRET_BYTES = 32
 
 
 class SettingsError(Exception):
@@ -24,6 +25,14 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     secret_key: str = ""
     min_group_size: Annotated[int, msgspec.Meta(ge=2)] = 5
     secure_cookies: bool = True
+    trusted_proxies: str = ""  # addresses or networks of reverse proxies, comma-separated
+
+    def __post_init__(self) -> None:
+        if self.secret_key and len(self.secret_key.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                f"de geheime sleutel is te kort: minstens {MIN_SECRET_BYTES} bytes, "
+                "bijvoorbeeld uit: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
 
     @property
     def effective_database_url(self) -> str:
@@ -46,6 +55,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         return msgspec.convert(values, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
         message, _, where = str(exc).partition(" - at `$.")
+        if message.startswith("de geheime sleutel"):  # from __post_init__, already Dutch
+            raise SettingsError(f"ongeldige instelling {PREFIX}SECRET_KEY: {message}") from exc
         name = f"{PREFIX}{where.rstrip('`').upper()}" if where else ""
         raise SettingsError(f"ongeldige instelling {name}: {in_dutch(message)}") from exc
 

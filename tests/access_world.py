@@ -40,7 +40,7 @@ from conftest import SYSTEM, bearer, submit_quickly
 OWN, OTHER = "GM0193", "GM0392"  # Zwolle (RIEC Oost-Nederland), Haarlem (RIEC Noord-Holland)
 REGION = "Oost-Nederland"
 SUBMITTED = "ingediend"
-PASSWORD = "wachtwoord-123"
+PASSWORD = "kraanvogel-lantaarn-7"
 
 # kind: (year, sharing, every question answered, submitted)
 # Made in this order; 'prive' and 'geanonimiseerd' are earlier years of 'benoemd', so they
@@ -265,7 +265,7 @@ def base_world(engine: Engine, questionnaire: Questionnaire) -> Iterator[World]:
         app = create_app(
             Settings(
                 database_url=engine.url.render_as_string(hide_password=False),
-                secret_key="test",
+                secret_key="t" * 32,
                 secure_cookies=False,
             )
         )

@@ -160,7 +160,7 @@ def app(engine: Engine, factory: sessionmaker[Session]):
     application = create_app(
         Settings(
             database_url=engine.url.render_as_string(hide_password=False),
-            secret_key="test",
+            secret_key="t" * 32,
             secure_cookies=False,  # the test client speaks plain http
         )
     )
@@ -190,7 +190,7 @@ def tokens(factory: sessionmaker[Session]) -> dict[str, str]:
     }
     with factory() as s, s.begin():
         for email, role, code in users.values():
-            accounts.add_user(s, SYSTEM, email, role, "wachtwoord-123", code)
+            accounts.add_user(s, SYSTEM, email, role, "kraanvogel-lantaarn-7", code)
         return {
             name: api_tokens.create(s, SYSTEM, owner_email=email)
             for name, (email, _role, _code) in users.items()

@@ -221,7 +221,7 @@ def test_missing_or_wrong_token_is_401(client, header):
 def test_revoked_and_expired_tokens_are_401(client, factory):
     email = "x@zwolle.nl"
     with factory() as s, s.begin():
-        accounts.add_user(s, SYSTEM, email, "medewerker", "wachtwoord-123", OWN)
+        accounts.add_user(s, SYSTEM, email, "medewerker", "kraanvogel-lantaarn-7", OWN)
         revoked = token_service.create(s, SYSTEM, owner_email=email)
         [first] = token_service.of_user(s, SYSTEM, owner_email=email)
         token_service.revoke(s, SYSTEM, first.id, owner_email=email)

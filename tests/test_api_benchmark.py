@@ -208,7 +208,7 @@ def login(client, email):
         "/inloggen",
         data={
             "email": email,
-            "wachtwoord": "wachtwoord-123",
+            "wachtwoord": "kraanvogel-lantaarn-7",
             "volgende": "/start",
             "_csrf_token": token,
         },
@@ -222,9 +222,9 @@ def csrf(client, path):
 
 def test_dashboard_shows_the_publication_and_lets_a_beheerder_publish(client, factory, crafted):
     with factory() as s, s.begin():
-        accounts.add_user(s, SYSTEM, "x@vng.nl", "analist", "wachtwoord-123")
-        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "wachtwoord-123")
-        accounts.add_user(s, SYSTEM, "y@zwolle.nl", "medewerker", "wachtwoord-123", "GM0193")
+        accounts.add_user(s, SYSTEM, "x@vng.nl", "analist", "kraanvogel-lantaarn-7")
+        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "kraanvogel-lantaarn-7")
+        accounts.add_user(s, SYSTEM, "y@zwolle.nl", "medewerker", "kraanvogel-lantaarn-7", "GM0193")
     login(client, "y@zwolle.nl")
     assert client.get("/benchmark").status_code == 403
     login(client, "x@vng.nl")
@@ -254,7 +254,7 @@ def test_dashboard_shows_the_publication_and_lets_a_beheerder_publish(client, fa
 
 def test_a_publication_without_changes_is_refused_on_the_dashboard(client, factory, crafted):
     with factory() as s, s.begin():
-        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "wachtwoord-123")
+        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "kraanvogel-lantaarn-7")
         publications.publish(s, SYSTEM, YEAR, 5)
     login(client, "b@vng.nl")
     refused = client.post(
@@ -279,7 +279,7 @@ def test_regional_coordinator_sees_only_groups_inside_the_region(client, factory
             submit(s, questionnaire, code, 1)
         publications.publish(s, SYSTEM, YEAR, 5)
         accounts.add_user(
-            s, SYSTEM, "r@riec.nl", "regio", "wachtwoord-123", region="Oost-Nederland"
+            s, SYSTEM, "r@riec.nl", "regio", "kraanvogel-lantaarn-7", region="Oost-Nederland"
         )
         token = token_service.create(s, SYSTEM, owner_email="r@riec.nl")
     body = client.get(BASE, headers=bearer(token)).json()
@@ -293,7 +293,9 @@ def test_regional_coordinator_sees_only_groups_inside_the_region(client, factory
 
 def test_a_regional_coordinator_needs_a_known_region(session):
     with pytest.raises(InvalidInput) as caught:
-        accounts.add_user(session, SYSTEM, "r@x.nl", "regio", "wachtwoord-123", region="Atlantis")
+        accounts.add_user(
+            session, SYSTEM, "r@x.nl", "regio", "kraanvogel-lantaarn-7", region="Atlantis"
+        )
     assert "regio" in caught.value.invalid_params
 
 

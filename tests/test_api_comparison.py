@@ -163,7 +163,7 @@ def test_a_regional_coordinator_sees_only_groups_inside_the_region(
             submitted(s, questionnaire, code, 1)
         publications.publish(s, SYSTEM, YEAR, 5)
         accounts.add_user(
-            s, SYSTEM, "r@riec.nl", "regio", "wachtwoord-123", region="Oost-Nederland"
+            s, SYSTEM, "r@riec.nl", "regio", "kraanvogel-lantaarn-7", region="Oost-Nederland"
         )
         token = token_service.create(s, SYSTEM, owner_email="r@riec.nl")
     national = comparison(client, token, own, "alle")

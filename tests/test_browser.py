@@ -97,7 +97,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         accounts.add_user(session, SYSTEM, a11y_user, "medewerker", PASSWORD, code)
     engine.dispose()
 
-    app = create_app(Settings(data_dir=data_dir, secret_key="test", secure_cookies=False))
+    app = create_app(Settings(data_dir=data_dir, secret_key="t" * 32, secure_cookies=False))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

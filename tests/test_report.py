@@ -573,7 +573,7 @@ def test_results_page_links_to_the_pdf_download(client, factory, fake_renderer):
     from test_pages import login
 
     with factory() as s, s.begin():
-        accounts.add_user(s, SYSTEM, "m@zwolle.nl", "medewerker", "wachtwoord-123", OWN)
+        accounts.add_user(s, SYSTEM, "m@zwolle.nl", "medewerker", "kraanvogel-lantaarn-7", OWN)
         item_id = answering.start(s, SYSTEM, OWN, YEAR).id
     assert login(client, "m@zwolle.nl").status_code == 303
     page = client.get(f"/zelfevaluaties/{item_id}/resultaten")

@@ -54,7 +54,7 @@ PROBLEM_JSON = "application/problem+json"
 
 def openapi_document() -> dict[str, Any]:
     """The document as the app serves it; it does not depend on the database."""
-    app = create_app(Settings(database_url="sqlite://", secret_key="openapi"))
+    app = create_app(Settings(database_url="sqlite://", secret_key="o" * 32))
     with TestClient(app) as client:
         response = client.get(DOCUMENT)
     response.raise_for_status()
@@ -78,7 +78,7 @@ def officer_token(factory) -> str:
     with pytest.MonkeyPatch.context() as patch, factory() as s, s.begin():
         patch.setattr(security, "hash_password", lambda password: "niet-gebruikt")
         email = "schemathesis@zwolle.nl"
-        accounts.add_user(s, SYSTEM, email, "medewerker", "wachtwoord-123", OWN)
+        accounts.add_user(s, SYSTEM, email, "medewerker", "kraanvogel-lantaarn-7", OWN)
         return token_service.create(s, SYSTEM, owner_email=email)
 
 

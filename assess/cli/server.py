@@ -79,8 +79,17 @@ def run_server(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     click.echo(f"Zelfscan mensenhandel draait op http://{host}:{port}", err=True)
+    # X-Forwarded-For is believed only from the configured proxies: by default from nobody,
+    # so no client can pick the address that the login throttle and the audit log see.
+    proxies = settings().trusted_proxies.strip()
     uvicorn.run(
-        "assess.app:create_app_from_env", factory=True, host=host, port=port, workers=workers
+        "assess.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
 
 

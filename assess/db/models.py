@@ -115,13 +115,14 @@ class WebSession(Base):
 
 
 class LoginFailure(Base):
-    """A failed login, keyed by a hash of the address and e-mail, for rate limiting."""
+    """A failed sign-in, for the throttle: hashes of the account and the client address."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    address_key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class ApiToken(Base):

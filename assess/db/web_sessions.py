@@ -7,7 +7,7 @@ opens no session. Each function is its own short transaction.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,21 +19,15 @@ def _hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-def load(factory: sessionmaker[Session], session_id: str, renew_for: int | None) -> bytes | None:
-    """The data of a live session (its idle time restarting when `renew_for` is given)."""
-    now = utcnow()
-    key = _hash(session_id)
-    with factory() as db, db.begin():
-        data = db.scalar(
-            select(WebSession.data).where(WebSession.id_hash == key, WebSession.expires_at > now)
-        )
-        if data is not None and renew_for:
-            db.execute(
-                update(WebSession)
-                .where(WebSession.id_hash == key)
-                .values(expires_at=now + timedelta(seconds=renew_for))
+def load(factory: sessionmaker[Session], session_id: str) -> tuple[bytes, datetime] | None:
+    """The data of a live session and when it expires."""
+    with factory() as db:
+        found = db.execute(
+            select(WebSession.data, WebSession.expires_at).where(
+                WebSession.id_hash == _hash(session_id), WebSession.expires_at > utcnow()
             )
-        return data
+        ).first()
+    return (found.data, found.expires_at) if found else None
 
 
 def save(factory: sessionmaker[Session], session_id: str, data: bytes, expires_in: int) -> None:

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 import msgspec
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess import security
 from assess.access import USER_ROLES, Principal, Role
-from assess.db.models import LoginFailure, User, utcnow
+from assess.db.models import User
 from assess.errors import Conflict, InvalidInput, NotFound
 from assess.i18n import LANGUAGES, _
 from assess.services import audit, register
 from assess.services.guards import require_administrator
 
-MIN_PASSWORD_LENGTH: Final = 10
-LOGIN_WINDOW: Final = timedelta(minutes=15)
-LOGIN_MAX_FAILURES: Final = 5
+MIN_PASSWORD_LENGTH: Final = 12
 
 
 class Account(msgspec.Struct, frozen=True):
@@ -47,10 +44,15 @@ class Account(msgspec.Struct, frozen=True):
         )
 
 
-def password_problems(password: str) -> str | None:
+def password_problems(password: str, email: str = "") -> str | None:
     """Why a password is not good enough, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Een wachtwoord heeft minstens {n} tekens.").format(n=MIN_PASSWORD_LENGTH)
+    if security.easily_guessed(password, email):
+        return _(
+            "Dit wachtwoord is te makkelijk te raden: het staat in lijsten van veelgebruikte "
+            "wachtwoorden of lijkt erop. Kies bijvoorbeeld vier losse woorden."
+        )
     return None
 
 
@@ -66,7 +68,7 @@ def add_user(
     require_administrator(who, _("Alleen een beheerder maakt gebruikers aan."))
     email = email.strip().lower()
     problems = _user_problems(session, email, role, municipality_code, region)
-    if weak := password_problems(password):
+    if weak := password_problems(password, email):
         problems["wachtwoord"] = weak
     if problems:
         raise InvalidInput(_("De gebruiker kan zo niet worden aangemaakt."), problems)
@@ -145,49 +147,6 @@ def account(session: Session, who: Principal) -> Account:
     return Account.of(own_user(session, who))
 
 
-# --- signing in ------------------------------------------------------------------------
-
-
-def _login_key(email: str, source: str) -> str:
-    return hashlib.sha256(f"{source}|{email.strip().lower()}".encode()).hexdigest()
-
-
-def login_blocked(session: Session, email: str, source: str) -> bool:
-    since = utcnow() - LOGIN_WINDOW
-    failures = session.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.key == _login_key(email, source), LoginFailure.at >= since)
-    )
-    return (failures or 0) >= LOGIN_MAX_FAILURES
-
-
-def authenticate(session: Session, email: str, password: str, source: str) -> Principal | None:
-    """The principal for a correct e-mail and password; None otherwise.
-
-    The answer never tells whether the e-mail exists. Blocked keys fail without checking.
-    A failure is counted by `count_login_failure`, in a transaction of its own, because
-    the failed request itself commits nothing.
-    """
-    if login_blocked(session, email, source):
-        return None
-    user = session.scalar(select(User).filter_by(email=email.strip().lower()))
-    if (
-        user is None
-        or not user.active
-        or not security.verify_password(user.password_hash, password)
-    ):
-        return None
-    session.execute(delete(LoginFailure).where(LoginFailure.key == _login_key(email, source)))
-    principal = principal_of(user, source)
-    audit.record(session, principal, "user.login", "gebruiker", user.id)
-    return principal
-
-
-def count_login_failure(session: Session, email: str, source: str) -> None:
-    session.add(LoginFailure(key=_login_key(email, source)))
-
-
 # --- one's own account -----------------------------------------------------------------
 
 
@@ -196,7 +155,7 @@ def change_password(session: Session, who: Principal, current: str, new: str, re
     problems: dict[str, str] = {}
     if not security.verify_password(user.password_hash, current):
         problems["huidig"] = _("Het huidige wachtwoord klopt niet.")
-    if weak := password_problems(new):
+    if weak := password_problems(new, user.email):
         problems["nieuw"] = weak
     elif new != repeat:
         problems["herhaling"] = _("De twee nieuwe wachtwoorden zijn niet gelijk.")

@@ -47,9 +47,11 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("medewerker@demo.zelfscan.nl", Role.MEDEWERKER, "demo-medewerker", DEMO_MUNICIPALITY),
-    DemoUser("analist@demo.zelfscan.nl", Role.ANALIST, "demo-analist-vng"),
-    DemoUser("beheerder@demo.zelfscan.nl", Role.BEHEERDER, "demo-beheerder"),
+    DemoUser(
+        "medewerker@demo.zelfscan.nl", Role.MEDEWERKER, "tulp-fiets-medewerker", DEMO_MUNICIPALITY
+    ),
+    DemoUser("analist@demo.zelfscan.nl", Role.ANALIST, "tulp-fiets-analist"),
+    DemoUser("beheerder@demo.zelfscan.nl", Role.BEHEERDER, "tulp-fiets-beheerder"),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from math import ceil
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -16,7 +17,7 @@ from assess.access import Principal
 from assess.db.session import transaction
 from assess.errors import InvalidInput
 from assess.i18n import _
-from assess.services import accounts, answering, assessments, questionnaires, tokens
+from assess.services import accounts, answering, assessments, login, questionnaires, tokens
 from assess.web.auth import PUBLIC_PAGE, SESSION_LANGUAGE, client_address
 from assess.web.deps import Db, viewer
 from assess.web.forms import value
@@ -56,17 +57,24 @@ class PublicPages(Controller):
         return page("inloggen.html", volgende=safe_next(volgende), email="", fout=None)
 
     @post("/inloggen", sync_to_thread=True, status_code=HTTP_200_OK)
-    def login(self, request: AnyRequest, data: Form) -> Template | Redirect:
+    def submit_sign_in(self, request: AnyRequest, data: Form) -> Template | Redirect:
         """Its own unit of work: a failed sign-in is itself a fact to keep (the throttle)."""
         email, target = text(data, "email"), safe_next(text(data, "volgende"))
         source = client_address(request)
         with transaction(request.app.state.session_factory) as session:
-            if accounts.login_blocked(session, email, source):
-                message = _("Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
-                return page("inloggen.html", 429, volgende=target, email=email, fout=message)
-            principal = accounts.authenticate(session, email, text(data, "wachtwoord"), source)
+            if waiting := login.wait(session, email, source):
+                minutes = ceil(waiting.total_seconds() / 60)
+                message = i18n.ngettext(
+                    "Te veel mislukte pogingen. Probeer het over {n} minuut opnieuw.",
+                    "Te veel mislukte pogingen. Probeer het over {n} minuten opnieuw.",
+                    minutes,
+                ).format(n=minutes)
+                retry = {"Retry-After": str(ceil(waiting.total_seconds()))}
+                context = {"volgende": target, "email": email, "fout": message}
+                return Template("inloggen.html", context=context, status_code=429, headers=retry)
+            principal = login.authenticate(session, email, text(data, "wachtwoord"), source)
             if principal is None:
-                accounts.count_login_failure(session, email, source)
+                login.count_failure(session, email, source)
                 message = _("Deze combinatie van e-mailadres en wachtwoord kennen we niet.")
                 return page("inloggen.html", 400, volgende=target, email=email, fout=message)
             sign_in(request, accounts.account(session, principal))

@@ -8,7 +8,7 @@ raises the user's session epoch, which ends every other session of that user.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from anyio.to_thread import run_sync
@@ -22,12 +22,16 @@ from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
 
 from assess.db import web_sessions
+from assess.db.models import utcnow
 
 IDLE_SECONDS = 60 * 60  # an hour without a request ends the session
 ABSOLUTE_SECONDS = 10 * 60 * 60  # a working day, however busy
 STORE_NAME = "sessions"
 NEW_SESSION = "assess.new_session"  # scope state flag: give this response a fresh session id
 FRESH_ID = "assess.fresh_session_id"
+LOADED = "assess.loaded_session"  # (data, expires_at) as read at the start of the request
+# An unchanged session is written again (its idle time renewed) at most this often.
+RENEW_AFTER = timedelta(minutes=5)
 PRUNE_CHANCE = 0.01  # one new session in a hundred clears out the expired ones
 
 
@@ -39,9 +43,11 @@ class DatabaseStore(Store):
         self.state = state
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        return await run_sync(
-            web_sessions.load, self.state.session_factory, key, _seconds(renew_for)
-        )
+        found = await self.load(key)
+        return found[0] if found else None
+
+    async def load(self, key: str) -> tuple[bytes, datetime] | None:
+        return await run_sync(web_sessions.load, self.state.session_factory, key)
 
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
@@ -79,6 +85,19 @@ def start_new_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        session_id = connection.cookies.get(self.config.key)
+        store = self.config.get_store_from_app(connection.scope["app"])
+        if not session_id or not isinstance(store, DatabaseStore):
+            return await super().load_from_connection(connection)
+        found = await store.load(session_id)
+        if found is None:
+            return {}
+        connection.scope.setdefault("state", {})[LOADED] = found
+        return self.deserialize_data(found[0])
+
     async def store_in_message(
         self,
         scope_session: ScopeSession,
@@ -90,6 +109,10 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if not connection.cookies.get(self.config.key):
                 return  # a visitor who never signed in: no row, no cookie
             scope_session = Empty  # emptied (signed out): delete the row, clear the cookie
+        if not state.get(NEW_SESSION) and self._unchanged(
+            scope_session, state.get(LOADED), connection
+        ):
+            return  # a page view: no write, unless the idle time needs renewing
         if state.pop(NEW_SESSION, False):
             store = self.config.get_store_from_app(connection.scope["app"])
             if old := connection.cookies.get(self.config.key):
@@ -98,6 +121,18 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if random.random() < PRUNE_CHANCE and isinstance(store, DatabaseStore):
                 await run_sync(web_sessions.prune, store.state.session_factory)
         await super().store_in_message(scope_session, message, connection)
+
+    def _unchanged(
+        self,
+        scope_session: ScopeSession,
+        loaded: tuple[bytes, datetime] | None,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> bool:
+        if scope_session is Empty or loaded is None:
+            return False
+        data, expires_at = loaded
+        renewed_lately = expires_at - utcnow() > timedelta(seconds=IDLE_SECONDS) - RENEW_AFTER
+        return renewed_lately and self.serialize_data(scope_session, connection.scope) == data
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         fresh = connection.scope.get("state", {}).get(FRESH_ID)  # wins over the cookie's id

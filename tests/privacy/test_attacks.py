@@ -49,7 +49,7 @@ pytestmark = pytest.mark.slow
 
 YEAR = 2024
 BASE = f"/api/v1/benchmarks/{YEAR}"
-PASSWORD = "wachtwoord-123"
+PASSWORD = "kraanvogel-lantaarn-7"
 
 
 @dataclass

@@ -1,0 +1,87 @@
+"""Signing in: check the password, and throttle failures per account, per address and overall.
+
+Every attempt costs the same work, whether the e-mail exists or not (an argon2 check against a
+stand-in hash), so neither the answer nor its timing tells which accounts exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from functools import cache
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from assess import security
+from assess.access import Principal
+from assess.db.models import LoginFailure, User, utcnow
+from assess.framework import throttle
+from assess.services import audit
+from assess.services.accounts import principal_of
+
+
+def _key(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}|{value}".encode()).hexdigest()
+
+
+def _account_key(email: str) -> str:
+    return _key("account", email.strip().lower())
+
+
+def _address_key(source: str) -> str:
+    return _key("address", source)
+
+
+def wait(session: Session, email: str, source: str) -> timedelta:
+    """How long this e-mail from this address must wait before the next try (zero: go)."""
+    now = utcnow()
+    since = now - max(throttle.PER_ACCOUNT.window, throttle.PER_ADDRESS.window)
+    by_account = session.scalars(
+        select(LoginFailure.at).where(
+            LoginFailure.account_key == _account_key(email), LoginFailure.at >= since
+        )
+    ).all()
+    by_address = session.scalars(
+        select(LoginFailure.at).where(
+            LoginFailure.address_key == _address_key(source), LoginFailure.at >= since
+        )
+    ).all()
+    overall = session.scalars(
+        select(LoginFailure.at).where(LoginFailure.at >= now - throttle.OVERALL.window)
+    ).all()
+    return max(
+        throttle.wait(by_account, now, throttle.PER_ACCOUNT),
+        throttle.wait(by_address, now, throttle.PER_ADDRESS),
+        throttle.wait(overall, now, throttle.OVERALL),
+    )
+
+
+@cache
+def _stand_in_hash() -> str:
+    return security.hash_password(security.generate_password())
+
+
+def authenticate(session: Session, email: str, password: str, source: str) -> Principal | None:
+    """The principal for a correct e-mail and password; None otherwise.
+
+    Call `wait` first. A failure is counted by `count_failure`, in a transaction of its own,
+    because the failed request itself commits nothing.
+    """
+    user = session.scalar(select(User).filter_by(email=email.strip().lower()))
+    known = user is not None and user.active
+    checked = security.verify_password(
+        user.password_hash if known and user else _stand_in_hash(), password
+    )
+    if not (known and checked and user):
+        return None
+    session.execute(delete(LoginFailure).where(LoginFailure.account_key == _account_key(email)))
+    principal = principal_of(user, source)
+    audit.record(session, principal, "user.login", "gebruiker", user.id)
+    return principal
+
+
+def count_failure(session: Session, email: str, source: str) -> None:
+    """Keep a failure, and forget those older than a day."""
+    session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - throttle.KEPT))
+    session.add(LoginFailure(account_key=_account_key(email), address_key=_address_key(source)))
