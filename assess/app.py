@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from litestar import Litestar, Router, get
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -14,7 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from assess import i18n, labels
+from assess import i18n, labels, logs
 from assess.config import Settings, load_settings
 from assess.db.session import make_engine, session_factory
 from assess.framework.answers import ANSWER_CODES
@@ -25,8 +25,9 @@ from assess.web.api_benchmark import BenchmarkController
 from assess.web.auth import BearerTokenAuth, session_auth
 from assess.web.deps import end_transaction, provide_session
 from assess.web.errors import EXCEPTION_HANDLERS
+from assess.web.health import health, ready
 from assess.web.json_body import read_json_strictly
-from assess.web.middleware import NoTrailingSlash, response_headers
+from assess.web.middleware import NoTrailingSlash, RequestLog, response_headers
 from assess.web.openapi import openapi_config, openapi_document
 from assess.web.pages import AccountPages, PublicPages, StartPage
 from assess.web.pages_assessment import AssessmentPages
@@ -36,11 +37,6 @@ from assess.web.viewer import LanguageMiddleware
 
 WEB = Path(__file__).parent / "web"
 MAX_BODY = 64 * 1024  # an answer with its longest toelichting fits many times
-
-
-@get("/health", include_in_schema=False, sync_to_thread=False)
-def health() -> dict[str, str]:
-    return {"status": "ok"}
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -73,6 +69,7 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[
             health,
+            ready,
             openapi_document,
             public_api,
             private_api,
@@ -89,13 +86,13 @@ def create_app(settings: Settings) -> Litestar:
         state=state,
         stores={STORE_NAME: DatabaseStore(state)},
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[signed_in.middleware, LanguageMiddleware(), NoTrailingSlash()],
+        middleware=[RequestLog(), signed_in.middleware, LanguageMiddleware(), NoTrailingSlash()],
         csrf_config=CSRFConfig(
             secret=secret,
             cookie_name="zelfscan_csrf",
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",
-            exclude=["/api", "/health"],
+            exclude=["/api", "/health", "/ready"],
         ),
         before_send=[end_transaction, response_headers(settings.secure_cookies)],
         template_config=TemplateConfig(
@@ -103,6 +100,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         openapi_config=openapi_config(),
         on_shutdown=[lambda: engine.dispose()],
+        logging_config=None,  # assess/logs.py configures logging (JSON), where the server starts
     )
 
 
@@ -119,4 +117,5 @@ def add_i18n(engine: JinjaTemplateEngine) -> None:
 
 def create_app_from_env() -> Litestar:
     """Factory for uvicorn (`serve --workers N`): settings from ASSESS_* variables."""
+    logs.configure()
     return create_app(load_settings())

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from assess import logs
 from assess.access import system
 from assess.cli.common import engine_for, fail, settings
 from assess.config import Settings
@@ -90,6 +91,8 @@ def run_server(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
+        log_config=logs.CONFIG,  # JSON lines; the app logs each request itself
+        access_log=False,
     )
 
 

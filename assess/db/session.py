@@ -26,6 +26,9 @@ def make_engine(url: str, **options: Any) -> Engine:
     if make_url(normalised).get_backend_name() == "sqlite":
         arguments = options.setdefault("connect_args", {})
         arguments.setdefault("factory", _queued_connection_class())
+    options.setdefault("hide_parameters", True)  # no user text in logs or error messages
+    if make_url(normalised).get_backend_name() != "sqlite":
+        options.setdefault("pool_pre_ping", True)  # a restarted server: reconnect by itself
     engine = create_engine(normalised, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -11,7 +11,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from assess.errors import ServiceError, StaleVersion
 from assess.framework.answers import Answer
@@ -36,6 +38,7 @@ TITLES = {
     422: N_("Ongeldige invoer"),
     429: N_("Te veel verzoeken"),
     500: N_("Interne fout"),
+    503: N_("Tijdelijk niet beschikbaar"),
 }
 DETAILS = {
     400: N_("Het verzoek kon niet worden gelezen. Controleer of de JSON geldig is."),
@@ -45,7 +48,9 @@ DETAILS = {
     405: N_("Deze methode is hier niet toegestaan."),
     413: N_("Het verzoek is te groot."),
     500: N_("Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+    503: N_("De database is even niet bereikbaar. Er is niets opgeslagen; probeer het zo opnieuw."),
 }
+RETRY_AFTER = "10"  # seconds; the pool reconnects by itself once the database is back
 
 
 class InvalidParam(msgspec.Struct, rename="camel"):
@@ -141,8 +146,15 @@ def http_error(request: AnyRequest, exc: HTTPException) -> Response[Any]:
     return response
 
 
+def database_unavailable(request: AnyRequest, exc: Exception) -> Response[Any]:
+    log.warning("database unavailable", extra={"error": type(exc).__name__})
+    response = _respond(request, HTTP_503_SERVICE_UNAVAILABLE, DETAILS[503])
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
 def internal_error(request: AnyRequest, exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, DETAILS[500])
 
 
@@ -150,6 +162,9 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ServiceError: service_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    OperationalError: database_unavailable,  # the server is down or SQLite stayed locked
+    InterfaceError: database_unavailable,
+    PoolTimeout: database_unavailable,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
     Exception: internal_error,
 }

@@ -1,13 +1,23 @@
-"""Cross-cutting HTTP behaviour: the headers every response carries, and no trailing slashes."""
+"""Cross-cutting HTTP behaviour: the headers every response carries, the request id and access
+log line, and no trailing slashes."""
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
+import logging
+import re
+import time
+import uuid
+
+from litestar.datastructures import Headers, MutableScopeHeaders
 from litestar.exceptions import NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 
+from assess import logs
+
 API_VERSION = "1.0.0"
+_SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+access = logging.getLogger("assess.access")
 
 # Pages load scripts, styles and images only from /static: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -52,6 +62,39 @@ def response_headers(https: bool) -> BeforeMessageSendHookHandler:
                 headers[name] = value
 
     return add_headers
+
+
+class RequestLog(ASGIMiddleware):
+    """A request id for every request (the caller's `X-Request-ID` when it is sane), sent
+    back in the response and put on every log line; one access line per request."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        given = Headers.from_scope(scope).get("x-request-id", "")
+        current = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        token = logs.request_id.set(current)
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableScopeHeaders.from_message(message)["X-Request-ID"] = current
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_with_id)
+        finally:
+            access.info(
+                "request",
+                extra={
+                    "requestId": current,
+                    "method": scope.get("method", ""),
+                    "path": scope.get("path", ""),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            logs.request_id.reset(token)
 
 
 class NoTrailingSlash(ASGIMiddleware):

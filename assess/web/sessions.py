@@ -8,7 +8,7 @@ raises the user's session epoch, which ends every other session of that user.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from anyio.to_thread import run_sync
@@ -22,7 +22,6 @@ from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
 
 from assess.db import web_sessions
-from assess.db.models import utcnow
 
 IDLE_SECONDS = 60 * 60  # an hour without a request ends the session
 ABSOLUTE_SECONDS = 10 * 60 * 60  # a working day, however busy
@@ -131,7 +130,7 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if scope_session is Empty or loaded is None:
             return False
         data, expires_at = loaded
-        renewed_lately = expires_at - utcnow() > timedelta(seconds=IDLE_SECONDS) - RENEW_AFTER
+        renewed_lately = expires_at - datetime.now(UTC) > timedelta(seconds=IDLE_SECONDS) - RENEW_AFTER
         return renewed_lately and self.serialize_data(scope_session, connection.scope) == data
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
