@@ -249,3 +249,112 @@ def test_benchmark_publish_withdraw_and_export(ready, tmp_path):
     assert written.returncode == 0 and json.loads(target.read_text())["publicatie"] == 1
     unknown = run(ready, "benchmark", "withdraw", "GM9999", "--year", "2021")
     assert unknown.returncode == 1 and "GM9999" in unknown.stderr
+
+
+# --- backup and restore, and errors as one line ----------------------------------------
+
+
+def one_line_error(result: Result) -> str:
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("fout: "), result.stderr
+    return lines[0]
+
+
+def test_backup_into_a_missing_folder_is_one_line(ready, tmp_path):
+    line = one_line_error(run(ready, "backup", str(tmp_path / "nergens" / "kopie.db")))
+    assert "nergens: deze map bestaat niet" in line
+    assert not (tmp_path / "nergens").exists()
+
+
+def test_an_unreachable_database_is_one_line(tmp_path):
+    result = run(
+        tmp_path, "db", "upgrade", ASSESS_DATABASE_URL="postgresql://postgres:geheim@127.0.0.1:1/x"
+    )
+    line = one_line_error(result)
+    assert "de database antwoordt niet" in line and "geheim" not in line
+
+
+def test_restore_puts_back_the_backup_and_asks_first(ready, tmp_path):
+    copy = tmp_path / "kopie.db"
+    assert run(ready, "backup", str(copy)).returncode == 0
+    assert not list(tmp_path.glob(".*.deel"))  # nothing half-written left beside it
+    added = run(ready, "user", "add", "later@x.nl", "--role", "analist")
+    assert added.returncode == 0, added.stderr
+    unconfirmed = one_line_error(run(ready, "restore", str(copy)))
+    assert "--ja" in unconfirmed
+    assert query(ready, "select count(*) from users where email = 'later@x.nl'") == [(1,)]
+    restored = run(ready, "restore", str(copy), "--ja")
+    assert restored.returncode == 0, restored.stderr
+    assert query(ready, "select count(*) from users where email = 'later@x.nl'") == [(0,)]
+    assert query(ready, "select count(*) from municipalities") == [(342,)]
+
+
+def test_restore_refuses_a_file_that_is_no_backup(ready, tmp_path):
+    junk = tmp_path / "geen.db"
+    junk.write_text("dit is geen database")
+    line = one_line_error(run(ready, "restore", str(junk), "--ja"))
+    assert "geen reservekopie van deze dienst" in line
+    assert query(ready, "select count(*) from municipalities") == [(342,)]
+
+
+def test_questionnaire_check_reports_duplicate_keys_and_deep_nesting(tmp_path):
+    doubled = tmp_path / "dubbel.yaml"
+    doubled.write_text('id: x\nversie: "1"\nversie: "2"\n')
+    deep = tmp_path / "diep.yaml"
+    deep.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = run(tmp_path, "questionnaire", "check", str(doubled), str(deep))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{doubled}:3: geen geldige YAML: de sleutel 'versie' staat twee keer" in result.stderr
+    assert f"{deep}: het bestand is te diep genest om te lezen" in result.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("ASSESS_TEST_DATABASE_URL"), reason="needs PostgreSQL")
+def test_postgres_backup_and_restore_keep_the_password_off_the_command_line(tmp_path, monkeypatch):
+    from sqlalchemy import create_engine, make_url, text
+
+    admin_url = make_url(os.environ["ASSESS_TEST_DATABASE_URL"]).set(
+        drivername="postgresql+psycopg"
+    )
+    name = f"assess_restore_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"drop database if exists {name}"))
+        c.execute(text(f"create database {name}"))
+    url = admin_url.set(database=name, password="geheim", drivername="postgresql")
+    database = url.render_as_string(hide_password=False)
+    calls: list[tuple[list[str], dict[str, str]]] = []
+    real_run = subprocess.run
+
+    def recording_run(args, **kwargs):
+        calls.append((list(args), dict(kwargs.get("env") or {})))
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", recording_run)
+    try:
+        env = {"ASSESS_DATABASE_URL": database}
+        assert run(tmp_path, "db", "upgrade", **env).returncode == 0
+        added = run(tmp_path, "user", "add", "eerst@x.nl", "--role", "analist", **env)
+        assert added.returncode == 0, added.stderr
+        copy = tmp_path / "kopie.dump"
+        done = run(tmp_path, "backup", str(copy), **env)
+        assert done.returncode == 0, done.stderr
+        assert (
+            run(tmp_path, "user", "add", "later@x.nl", "--role", "analist", **env).returncode == 0
+        )
+        restored = run(tmp_path, "restore", str(copy), "--ja", **env)
+        assert restored.returncode == 0, restored.stderr
+        emails = create_engine(url.set(drivername="postgresql+psycopg"))
+        with emails.connect() as c:
+            found = set(c.execute(text("select email from users")).scalars())
+        emails.dispose()
+        assert found == {"eerst@x.nl"}
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f"drop database if exists {name} with (force)"))
+        admin.dispose()
+    assert [Path(args[0]).name for args, _ in calls] == ["pg_dump", "pg_restore"]
+    for args, env in calls:
+        assert not any("geheim" in part for part in args), args
+        assert env["PGPASSWORD"] == "geheim"

@@ -8,12 +8,14 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from assess.cli.accounts import token, user
+from assess.cli.backups import backup, restore
 from assess.cli.common import CommandStopped
 from assess.cli.content import municipalities, questionnaire
 from assess.cli.reports import benchmark, report
-from assess.cli.server import backup, db, demo, serve
+from assess.cli.server import db, demo, serve
 
 cli = click.Group(
     help="Zelfscan mensenhandel: zelfevaluatie en benchmark van de gemeentelijke aanpak.",
@@ -22,6 +24,7 @@ cli = click.Group(
         serve,
         db,
         backup,
+        restore,
         questionnaire,
         municipalities,
         user,
@@ -40,6 +43,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(CommandStopped.exit_code if isinstance(exc, CommandStopped) else 1)
+    except (OperationalError, InterfaceError) as exc:  # the database did not answer
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        click.echo(f"fout: de database antwoordt niet: {reason}", err=True)
+        sys.exit(1)
     except click.Abort:
         click.echo("afgebroken", err=True)
         sys.exit(1)

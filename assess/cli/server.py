@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
-import sqlite3
-import subprocess
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 
@@ -107,26 +103,3 @@ def db_upgrade() -> None:
     upgrade(engine)
     engine.dispose()
     click.echo("Database is bijgewerkt.", err=True)
-
-
-@click.command(help="Maak een reservekopie van de database in FILE.")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
-def backup(file: str) -> None:
-    engine = engine_for(settings())
-    url = engine.url
-    engine.dispose()
-    target = Path(file)
-    if url.get_backend_name() == "sqlite":
-        with sqlite3.connect(url.database or "") as source, sqlite3.connect(target) as copy:
-            source.backup(copy)
-    else:
-        pg_dump = shutil.which("pg_dump")
-        if pg_dump is None:
-            fail("pg_dump is niet gevonden; installeer de PostgreSQL-clienttools")
-        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        result = subprocess.run(
-            [pg_dump, "--format=custom", f"--file={target}", plain], capture_output=True, text=True
-        )
-        if result.returncode != 0:
-            fail(f"pg_dump mislukte: {result.stderr.strip()}")
-    click.echo(f"Reservekopie geschreven naar {target}", err=True)

@@ -37,14 +37,37 @@ class QuestionnaireInvalid(Exception):
         self.problems = problems
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML without silently dropped content: a key given twice in one mapping is an error
+    (PyYAML would keep the last value and say nothing)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"de sleutel '{key}' staat twee keer in hetzelfde object",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 def parse_questionnaire(text: str, earlier: Iterable[Questionnaire] = ()) -> Questionnaire:
     """Parse YAML text into a Questionnaire, checking structure and meaning.
 
     `earlier` holds other known versions, used to check the mapping to a previous version.
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_StrictLoader)
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader
+    except RecursionError:
+        raise QuestionnaireInvalid(
+            [Problem("", "het bestand is te diep genest om te lezen")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

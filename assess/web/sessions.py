@@ -130,7 +130,9 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         if scope_session is Empty or loaded is None:
             return False
         data, expires_at = loaded
-        renewed_lately = expires_at - datetime.now(UTC) > timedelta(seconds=IDLE_SECONDS) - RENEW_AFTER
+        renewed_lately = (
+            expires_at - datetime.now(UTC) > timedelta(seconds=IDLE_SECONDS) - RENEW_AFTER
+        )
         return renewed_lately and self.serialize_data(scope_session, connection.scope) == data
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
