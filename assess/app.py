@@ -37,6 +37,7 @@ from assess.web.viewer import LanguageMiddleware
 
 WEB = Path(__file__).parent / "web"
 MAX_BODY = 64 * 1024  # an answer with its longest toelichting fits many times
+MAX_FORM = 1024 * 1024  # a domain page with every toelichting at its longest, URL-encoded
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -99,6 +100,7 @@ def create_app(settings: Settings) -> Litestar:
             directory=WEB / "templates", engine=JinjaTemplateEngine, engine_callback=add_i18n
         ),
         openapi_config=openapi_config(),
+        request_max_body_size=MAX_FORM,
         on_shutdown=[lambda: engine.dispose()],
         logging_config=None,  # assess/logs.py configures logging (JSON), where the server starts
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +29,14 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     trusted_proxies: str = ""  # addresses or networks of reverse proxies, comma-separated
 
     def __post_init__(self) -> None:
+        for proxy in filter(None, (p.strip() for p in self.trusted_proxies.split(","))):
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"'{proxy}' in ASSESS_TRUSTED_PROXIES is geen IP-adres of netwerk "
+                    "(zoals 10.0.0.5 of 10.0.0.0/24)"
+                ) from None
         if self.secret_key and len(self.secret_key.encode()) < MIN_SECRET_BYTES:
             raise ValueError(
                 f"de geheime sleutel is te kort: minstens {MIN_SECRET_BYTES} bytes, "
@@ -57,6 +66,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         message, _, where = str(exc).partition(" - at `$.")
         if message.startswith("de geheime sleutel"):  # from __post_init__, already Dutch
             raise SettingsError(f"ongeldige instelling {PREFIX}SECRET_KEY: {message}") from exc
+        if "ASSESS_TRUSTED_PROXIES" in message:
+            raise SettingsError(f"ongeldige instelling: {message}") from exc
         name = f"{PREFIX}{where.rstrip('`').upper()}" if where else ""
         raise SettingsError(f"ongeldige instelling {name}: {in_dutch(message)}") from exc
 

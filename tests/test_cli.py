@@ -197,6 +197,14 @@ def test_serve_refuses_without_secret_key(ready):
     assert result.returncode == 1 and "ASSESS_SECRET_KEY" in result.stderr
 
 
+def test_short_secret_and_bad_proxies_are_refused_at_start(ready):
+    short = run(ready, "serve", ASSESS_SECRET_KEY="a")
+    assert short.returncode == 1 and "ASSESS_SECRET_KEY" in short.stderr
+    assert "minstens 32 bytes" in short.stderr
+    proxies = run(ready, "serve", ASSESS_SECRET_KEY="s" * 32, ASSESS_TRUSTED_PROXIES="10.0.0.5, *")
+    assert proxies.returncode == 1 and "'*' in ASSESS_TRUSTED_PROXIES" in proxies.stderr
+
+
 def test_bad_setting_is_reported(tmp_path):
     result = run(tmp_path, "db", "upgrade", ASSESS_MIN_GROUP_SIZE="vijf")
     assert result.returncode == 1 and "ongeldige instelling" in result.stderr
