@@ -43,6 +43,11 @@ def test_openapi_document_keeps_the_design_rules(client):
             name = body["schema"]["$ref"].rsplit("/", 1)[-1]
             schema = document["components"]["schemas"][name]
             assert schema["additionalProperties"] is False, name
+    created = document["paths"]["/gemeenten/{gemeentecode}/zelfevaluaties"]["post"]
+    links = created["responses"]["201"]["links"]
+    assert links["PutAntwoord"]["parameters"] == {"zelfevaluatie_id": "$response.body#/id"}
+    submitted = document["paths"]["/zelfevaluaties/{zelfevaluatie_id}/indienen"]["post"]
+    assert "GetRapport" in submitted["responses"]["200"]["links"]
     export = document["paths"]["/benchmarks/{jaar}/export"]["get"]["responses"]["200"]
     assert set(export["content"]) == {
         "text/csv",

@@ -75,6 +75,14 @@ def test_types_are_strict_a_year_as_text_is_refused(officer):
     assert listed["totaal"] == 0
 
 
+def test_a_whole_number_with_a_fraction_is_the_integer_it_is(officer):
+    """JSON Schema's integer includes 2026.0; 2026.5 and "2026" stay refused."""
+    url = f"/api/v1/gemeenten/{OWN}/zelfevaluaties"
+    assert officer.post(url, content=b'{"jaar": 2026.5}', headers=JSON).status_code == 400
+    created = officer.post(url, content=b'{"jaar": 2026.0}', headers=JSON)
+    assert created.status_code == 201 and created.json()["jaar"] == 2026
+
+
 def test_a_nul_never_reaches_the_database(questionnaire):
     """Forms drop NUL characters; the domain refuses them from any other door."""
     from assess.framework.answers import Answer, answer_problems

@@ -21,6 +21,7 @@ from assess.errors import InvalidInput
 from assess.i18n import _
 
 WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+INTEGRAL_FLOAT = "Expected `int`, got `float`"
 # An escaped NUL (\u0000) that is not itself an escaped backslash followed by "u0000".
 _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
@@ -49,7 +50,7 @@ async def read_json_strictly(request: Request[Any, Any, Any]) -> None:
             {"body": _("NUL-tekens zijn niet toegestaan.")},
         )
     try:
-        msgspec.json.decode(body, type=field.annotation, strict=True)
+        _decode_strictly(body, field.annotation)
     except RecursionError:
         raise InvalidInput(_("De JSON is te diep genest om te lezen.")) from None
     except msgspec.ValidationError as exc:
@@ -58,3 +59,24 @@ async def read_json_strictly(request: Request[Any, Any, Any]) -> None:
         raise InvalidInput(
             _("Het verzoek is geen geldige JSON in UTF-8. Controleer de tekens en haakjes.")
         ) from None
+
+
+def _decode_strictly(body: bytes, kind: Any) -> None:
+    """Strict, except that JSON Schema's integer includes `2026.0`: a whole number written with
+    a fraction is read as the integer it is (and `2026.5` or `"2026"` still are not)."""
+    try:
+        msgspec.json.decode(body, type=kind, strict=True)
+    except msgspec.ValidationError as exc:
+        if not str(exc).startswith(INTEGRAL_FLOAT):
+            raise
+        msgspec.convert(_whole_numbers(msgspec.json.decode(body)), kind, strict=True)
+
+
+def _whole_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value

@@ -33,6 +33,20 @@ DOCUMENT_KEY = "openapi_document"
 SCHEMAS = "#/components/schemas/"
 # Operations that answer a file in one of several formats (Litestar documents only one).
 FILE_RESPONSES = {"exportBenchmark": tuple(FORMATS.values())}
+# OpenAPI links: what a client (and schemathesis's stateful phase) can do next with an answer,
+# so the document describes the officer's path: create -> answer -> submit -> analyse -> report.
+_ASSESSMENT = {"zelfevaluatie_id": "$response.body#/id"}
+_SAME = {"zelfevaluatie_id": "$request.path.zelfevaluatie_id"}
+LINKS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    # operation: (status, parameters for the next operations, next operations)
+    "createZelfevaluatie": (
+        "201",
+        _ASSESSMENT,
+        ("getZelfevaluatie", "putAntwoord", "putDeling", "putRegio", "indienenZelfevaluatie"),
+    ),
+    "putAntwoord": ("200", _SAME, ("getAntwoord", "indienenZelfevaluatie", "getAnalyse")),
+    "indienenZelfevaluatie": ("200", _SAME, ("getAnalyse", "getVergelijking", "getRapport")),
+}
 API_VERSION_HEADER = {
     "description": "De versie van de API die antwoordde (semver).",
     "schema": {"type": "string", "example": API_VERSION},
@@ -93,6 +107,15 @@ def finish(generated: dict[str, Any]) -> dict[str, Any]:
                 }
             for name in _body_schemas(operation):
                 schemas[name]["additionalProperties"] = False
+            if link := LINKS.get(operation.get("operationId", "")):
+                status, parameters, targets = link
+                operation["responses"][status]["links"] = {
+                    target[0].upper() + target[1:]: {
+                        "operationId": target,
+                        "parameters": parameters,
+                    }
+                    for target in targets
+                }
             if formats := FILE_RESPONSES.get(operation.get("operationId", "")):
                 binary = {"schema": {"type": "string", "format": "binary"}}
                 operation["responses"]["200"]["content"] = dict.fromkeys(formats, binary)

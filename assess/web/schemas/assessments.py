@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,7 +10,7 @@ import msgspec
 
 from assess.access import Sharing
 from assess.framework.answers import MAX_EVIDENCE, MAX_EXPLANATION, Answer
-from assess.framework.vocabulary import FIRST_YEAR, LAST_YEAR, AnswerCode, Status
+from assess.framework.vocabulary import FIRST_YEAR, AnswerCode, Status
 from assess.services.answering import MAX_REGION
 from assess.services.assessments import AnswerView, AssessmentView
 from assess.web.schemas.register import Links
@@ -18,8 +18,13 @@ from assess.web.schemas.register import Links
 # --- zelfevaluaties ---------------------------------------------------------------------
 
 
+# A new assessment is for a year up to next year; the service checks it again at the time of
+# the request, so a process running across New Year documents one year too few, never too many.
+NEXT_YEAR = datetime.now(UTC).year + 1
+
+
 class NieuweZelfevaluatie(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    jaar: Annotated[int, msgspec.Meta(ge=FIRST_YEAR, le=LAST_YEAR, examples=[2026])]
+    jaar: Annotated[int, msgspec.Meta(ge=FIRST_YEAR, le=NEXT_YEAR, examples=[2026])]
 
 
 class AntwoordInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
