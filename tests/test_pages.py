@@ -257,7 +257,11 @@ def test_review_lists_open_questions_and_submit_freezes(officer, factory, questi
         "geanonimiseerd",
         "benoemd",
     ]
-    assert page.find("input", {"value": "geanonimiseerd"}).has_attr("checked")
+    assert not page.select("input[name=deling][checked]")  # privacy by default: no choice made
+    unchosen = post(officer, f"/zelfevaluaties/{item}/indienen", {})
+    assert unchosen.status_code == 400 and not html(unchosen).select("input[name=deling][checked]")
+    with factory() as s:
+        assert assessments.get(s, SYSTEM, item).status == "concept"
     done = post(
         officer, f"/zelfevaluaties/{item}/indienen", {"deling": "benoemd"}, follow_redirects=False
     )

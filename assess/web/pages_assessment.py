@@ -261,6 +261,7 @@ class AssessmentPages(Controller):
             "te_bevestigen": found.blockers.unconfirmed,
             "ingediend_door": found.submitted_by,
             "delingen": list(Sharing),
+            "gekozen": None,  # privacy by default: nothing is chosen until the officer chooses
             "fout": None,
         }
         return page("indienen.html", status, **{**context, **extra})
@@ -281,7 +282,9 @@ class AssessmentPages(Controller):
         except AlreadySubmitted:  # a second click on the button is harmless
             pass
         except (Conflict, InvalidInput) as exc:
-            return self._review_page(db, who, zelfevaluatie_id, exc.status, fout=exc.detail)
+            return self._review_page(
+                db, who, zelfevaluatie_id, exc.status, fout=exc.detail, gekozen=sharing
+            )
         return Redirect(f"/zelfevaluaties/{zelfevaluatie_id}/resultaten", status_code=303)
 
     @get("/resultaten", sync_to_thread=True)
