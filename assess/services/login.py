@@ -7,7 +7,8 @@ stand-in hash), so neither the answer nor its timing tells which accounts exist.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import delete, select
@@ -36,25 +37,28 @@ def _address_key(source: str) -> str:
 def wait(session: Session, email: str, source: str) -> timedelta:
     """How long this e-mail from this address must wait before the next try (zero: go)."""
     now = utcnow()
-    since = now - max(throttle.PER_ACCOUNT.window, throttle.PER_ADDRESS.window)
-    by_account = session.scalars(
-        select(LoginFailure.at).where(
-            LoginFailure.account_key == _account_key(email), LoginFailure.at >= since
-        )
-    ).all()
-    by_address = session.scalars(
-        select(LoginFailure.at).where(
-            LoginFailure.address_key == _address_key(source), LoginFailure.at >= since
-        )
-    ).all()
-    overall = session.scalars(
-        select(LoginFailure.at).where(LoginFailure.at >= now - throttle.OVERALL.window)
-    ).all()
+    by_account = _failures(session, now - throttle.PER_ACCOUNT.window, _account_key(email))
+    by_address = _failures(
+        session, now - throttle.PER_ADDRESS.window, address_key=_address_key(source)
+    )
+    overall = _failures(session, now - throttle.OVERALL.window)
     return max(
         throttle.wait(by_account, now, throttle.PER_ACCOUNT),
         throttle.wait(by_address, now, throttle.PER_ADDRESS),
         throttle.wait(overall, now, throttle.OVERALL),
     )
+
+
+def _failures(
+    session: Session, since: datetime, account_key: str = "", address_key: str = ""
+) -> Sequence[datetime]:
+    """When the failures since `since` happened: of one account, one address, or all."""
+    query = select(LoginFailure.at).where(LoginFailure.at >= since)
+    if account_key:
+        query = query.where(LoginFailure.account_key == account_key)
+    if address_key:
+        query = query.where(LoginFailure.address_key == address_key)
+    return session.scalars(query).all()
 
 
 @cache

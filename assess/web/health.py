@@ -13,8 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess.db.migrate import is_current_on
+from assess.web.errors import RETRY_AFTER
 
-RETRY_AFTER = "10"
 log = logging.getLogger(__name__)
 
 

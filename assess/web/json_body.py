@@ -34,7 +34,7 @@ def is_json(content_type: str) -> bool:
 async def read_json_strictly(request: Request[Any, Any, Any]) -> None:
     """A before-request hook for the API routers."""
     field = request.route_handler.parsed_data_field
-    if request.method not in WITH_BODY or field is None or field.annotation is bytes:
+    if request.method not in WITH_BODY or field is None:
         return
     body = await request.body()
     if not body:  # an optional body left out; Litestar answers when it was required

@@ -72,6 +72,9 @@ class DatabaseStore(Store):
     async def expires_in(self, key: str) -> int | None:
         return await run_sync(web_sessions.remaining_seconds, self.state.session_factory, key)
 
+    async def prune(self) -> None:
+        await run_sync(web_sessions.prune, self.state.session_factory)
+
 
 def _seconds(value: int | timedelta | None) -> int | None:
     return int(value.total_seconds()) if isinstance(value, timedelta) else value
@@ -84,14 +87,17 @@ def start_new_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
+    def _store(self, connection: ASGIConnection[Any, Any, Any, Any]) -> DatabaseStore:
+        store = self.config.get_store_from_app(connection.scope["app"])
+        if not isinstance(store, DatabaseStore):
+            raise TypeError(f"the session store '{self.config.store}' must be a DatabaseStore")
+        return store
+
     async def load_from_connection(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> dict[str, Any]:
         session_id = connection.cookies.get(self.config.key)
-        store = self.config.get_store_from_app(connection.scope["app"])
-        if not session_id or not isinstance(store, DatabaseStore):
-            return await super().load_from_connection(connection)
-        found = await store.load(session_id)
+        found = await self._store(connection).load(session_id) if session_id else None
         if found is None:
             return {}
         connection.scope.setdefault("state", {})[LOADED] = found
@@ -108,17 +114,16 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if not connection.cookies.get(self.config.key):
                 return  # a visitor who never signed in: no row, no cookie
             scope_session = Empty  # emptied (signed out): delete the row, clear the cookie
-        if not state.get(NEW_SESSION) and self._unchanged(
-            scope_session, state.get(LOADED), connection
-        ):
+        new = state.pop(NEW_SESSION, False)
+        if not new and self._unchanged(scope_session, state.get(LOADED), connection):
             return  # a page view: no write, unless the idle time needs renewing
-        if state.pop(NEW_SESSION, False):
-            store = self.config.get_store_from_app(connection.scope["app"])
+        if new:
+            store = self._store(connection)
             if old := connection.cookies.get(self.config.key):
                 await store.delete(old)
             state[FRESH_ID] = self.generate_session_id()
-            if random.random() < PRUNE_CHANCE and isinstance(store, DatabaseStore):
-                await run_sync(web_sessions.prune, store.state.session_factory)
+            if random.random() < PRUNE_CHANCE:
+                await store.prune()
         await super().store_in_message(scope_session, message, connection)
 
     def _unchanged(
