@@ -114,19 +114,24 @@ def in_parallel(*jobs):
     return results
 
 
+def saving(factory, who, item_id, question_id, code, version=None):
+    """A job for `in_parallel`: one colleague's save in its own transaction; the saved answer."""
+
+    def save():
+        with transaction(factory) as s:
+            return answers.save(s, who, item_id, question_id, Answer(code), version)
+
+    return save
+
+
 def test_colleagues_on_different_questions_never_conflict(engine, questionnaire):
     with plain_factory(engine) as (factory, made):
         who, item_id = started(factory, made, "GM0014", 2024, questionnaire)
         ids = [q.id for q in questionnaire.questions()[:8]]
 
-        def colleague(question_id):
-            def save():
-                with transaction(factory) as s:  # each read version 0 of its own question
-                    return answers.save(s, who, item_id, question_id, Answer("2"), 0).version
-
-            return save
-
-        assert in_parallel(*(colleague(q) for q in ids)) == [1] * len(ids)
+        # each read version 0 of its own question
+        saved = in_parallel(*(saving(factory, who, item_id, q, "2", 0) for q in ids))
+        assert [answer.version for answer in saved] == [1] * len(ids)
         with factory() as s:
             assert sorted(assessments.get(s, who, item_id).answers) == sorted(ids)
 
@@ -135,15 +140,8 @@ def test_the_same_answer_at_once_without_a_version_loses_nothing_silently(engine
     with plain_factory(engine) as (factory, made):
         who, item_id = started(factory, made, "GM0014", 2024, questionnaire)
 
-        def save(code):
-            def job():
-                with transaction(factory) as s:
-                    return answers.save(s, who, item_id, "A1", Answer(code)).version
-
-            return job
-
-        versions = in_parallel(save("1"), save("2"), save("3"))
-        assert sorted(versions) == [1, 2, 3]  # every write counted, none refused
+        saved = in_parallel(*(saving(factory, who, item_id, "A1", c) for c in "123"))
+        assert sorted(a.version for a in saved) == [1, 2, 3]  # every write counted, none refused
         with factory() as s:
             last = answers.get(s, who, item_id, "A1")
             history = s.scalars(select(AnswerChange.new).filter_by(assessment_id=item_id)).all()
@@ -154,15 +152,8 @@ def test_the_same_answer_at_once_with_a_version_lets_one_win(engine, questionnai
     with plain_factory(engine) as (factory, made):
         who, item_id = started(factory, made, "GM0014", 2024, questionnaire)
 
-        def save(code):
-            def job():
-                with transaction(factory) as s:
-                    return answers.save(s, who, item_id, "A1", Answer(code), 0).code
-
-            return job
-
-        results = in_parallel(save("1"), save("3"))
-        won = [r for r in results if isinstance(r, str)]
+        results = in_parallel(*(saving(factory, who, item_id, "A1", c, 0) for c in "13"))
+        won = [r.code for r in results if not isinstance(r, Exception)]
         assert len(won) == 1 and sum(isinstance(r, StaleVersion) for r in results) == 1
         with factory() as s:
             assert answers.get(s, who, item_id, "A1").code == won[0]

@@ -36,17 +36,23 @@ def start_demo(data_dir: Path) -> tuple[subprocess.Popen, str]:
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    wait_until_healthy(process, base, seconds=90)
+    return process, base
+
+
+def wait_until_healthy(process: subprocess.Popen, base: str, seconds: float) -> None:
+    """Until `base`/health answers; fails the test when the server stops or never answers."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"demo stopped: {process.stdout.read()}")
+            pytest.fail(f"server stopped: {process.stdout.read() if process.stdout else ''}")
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
+                return
         except httpx.HTTPError:
             time.sleep(0.3)
     process.kill()
-    pytest.fail("demo did not start in time")
+    pytest.fail("server did not start in time")
 
 
 def stop(process: subprocess.Popen) -> str:

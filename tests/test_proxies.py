@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from test_cli import ASSESS, run
+from test_demo import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.slow
 PASSWORD = "kraanvogel-lantaarn-7"
@@ -38,12 +37,6 @@ def home(tmp_path_factory) -> Path:
     return home
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def signed_in_address(home: Path, trusted: str) -> str:
     port = free_port()
     env = {
@@ -60,9 +53,10 @@ def signed_in_address(home: Path, trusted: str) -> str:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
-            _wait(client)
+        wait_until_healthy(server, base, seconds=30)
+        with httpx.Client(base_url=base) as client:
             form = client.get("/inloggen").text
             token = re.search(r'name="_csrf_token" value="([^"]+)"', form).group(1)
             done = client.post(
@@ -79,17 +73,6 @@ def signed_in_address(home: Path, trusted: str) -> str:
             "select source from audit_events where action = 'user.login' order by id desc"
         ).fetchall()
     return rows[0][0]
-
-
-def _wait(client: httpx.Client) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if client.get("/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not start")
 
 
 def test_a_forged_forwarded_header_is_ignored_by_default(home):
