@@ -32,6 +32,7 @@ from assess.web.openapi import openapi_config, openapi_document
 from assess.web.pages import AccountPages, PublicPages, StartPage
 from assess.web.pages_assessment import AssessmentPages
 from assess.web.pages_benchmark import BenchmarkPages
+from assess.web.pages_signin import SignInPages
 from assess.web.sessions import STORE_NAME, DatabaseStore
 from assess.web.viewer import LanguageMiddleware
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> Litestar:
             public_api,
             private_api,
             PublicPages,
+            SignInPages,
             AccountPages,
             StartPage,
             AssessmentPages,

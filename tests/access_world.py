@@ -15,12 +15,14 @@ one outer transaction that is rolled back at the end; every test runs in a savep
 from __future__ import annotations
 
 import io
+import time
 import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pyotp
 import pytest
 from bs4 import BeautifulSoup
 from litestar.testing import TestClient
@@ -33,7 +35,15 @@ from assess.db.models import Answer as AnswerRow
 from assess.db.models import Assessment, Municipality
 from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
-from assess.services import accounts, answering, answers, publications, register, tokens
+from assess.services import (
+    accounts,
+    answering,
+    answers,
+    publications,
+    register,
+    second_factor,
+    tokens,
+)
 
 from conftest import SYSTEM, bearer, submit_quickly
 
@@ -65,6 +75,7 @@ USERS = {
     "regio": ("toegang-r@riec.nl", "regio", None, REGION),
     "beheerder": ("toegang-b@vng.nl", "beheerder", None, None),
 }
+TOTP_SECRET = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"  # the beheerder's authenticator app
 ANONYMOUS = "anoniem"  # no token, no session
 ROLES = [*USERS, ANONYMOUS]
 MEDEWERKERS = {"medewerker", "ander"}
@@ -180,6 +191,9 @@ def build(session: Session, questionnaire: Questionnaire) -> tuple[dict, dict]:
         account = accounts.add_user(session, SYSTEM, email, kind, PASSWORD, code, region)
         user = accounts.user_row(session, SYSTEM, account.email)
         principals[role] = accounts.principal_of(user, "test")
+        if second_factor.required(account.role):
+            earlier = pyotp.TOTP(TOTP_SECRET).at(time.time() - 30)  # leaves `now()` to sign in
+            second_factor.enable(session, principals[role], TOTP_SECRET, earlier)
     issued = {
         role: tokens.create(session, SYSTEM, owner_email=email)
         for role, (email, *_rest) in USERS.items()
@@ -238,6 +252,14 @@ def sign_in_all(client: TestClient) -> dict[str, dict[str, str]]:
                 follow_redirects=False,
             )
             assert response.status_code == 303, response.text
+            if response.headers["location"] == "/inloggen/code":
+                code = pyotp.TOTP(TOTP_SECRET).now()
+                response = client.post(
+                    "/inloggen/code",
+                    data={"code": code, "_csrf_token": token},
+                    follow_redirects=False,
+                )
+                assert response.headers["location"] == "/start", response.text
         jars[role] = dict(client.cookies)
         jars[role]["zelfscan_csrf"] = token  # the form token that goes with the cookie
     return jars

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 
+import pyotp
 import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
@@ -13,7 +15,7 @@ from sqlalchemy import select
 
 from assess.db.models import Municipality
 from assess.errors import InvalidInput
-from assess.services import accounts, publications
+from assess.services import accounts, publications, second_factor
 from assess.services import tokens as token_service
 
 from conftest import SYSTEM, bearer, submit_quickly
@@ -21,6 +23,7 @@ from conftest import SYSTEM, bearer, submit_quickly
 YEAR = 2025
 BASE = f"/api/v1/benchmarks/{YEAR}"
 # Utrecht: twelve shared anonymously and one by name; Flevoland: two; Drenthe: one private.
+TOTP_SECRET = "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK"  # the beheerder's authenticator app
 UTRECHT_LEVELS = (0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3)
 
 
@@ -200,7 +203,7 @@ def test_a_year_without_shared_submissions_cannot_be_published(client, tokens, c
     assert "geen ingediende, gedeelde" in response.json()["detail"]
 
 
-def login(client, email):
+def login(client, email, totp_secret=None):
     client.cookies.clear()
     page = BeautifulSoup(client.get("/inloggen").text, "html.parser")
     token = page.find("input", {"name": "_csrf_token"})["value"]
@@ -213,6 +216,16 @@ def login(client, email):
             "_csrf_token": token,
         },
     )
+    if totp_secret:
+        code = pyotp.TOTP(totp_secret).now()
+        client.post("/inloggen/code", data={"code": code, "_csrf_token": token})
+
+
+def add_beheerder(session):
+    """b@vng.nl, with the authenticator app set up (the code of now is left for signing in)."""
+    boss = accounts.add_user(session, SYSTEM, "b@vng.nl", "beheerder", "kraanvogel-lantaarn-7")
+    earlier = pyotp.TOTP(TOTP_SECRET).at(time.time() - 30)
+    second_factor.enable(session, accounts.active_principal(session, boss.id), TOTP_SECRET, earlier)
 
 
 def csrf(client, path):
@@ -223,7 +236,7 @@ def csrf(client, path):
 def test_dashboard_shows_the_publication_and_lets_a_beheerder_publish(client, factory, crafted):
     with factory() as s, s.begin():
         accounts.add_user(s, SYSTEM, "x@vng.nl", "analist", "kraanvogel-lantaarn-7")
-        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "kraanvogel-lantaarn-7")
+        add_beheerder(s)
         accounts.add_user(s, SYSTEM, "y@zwolle.nl", "medewerker", "kraanvogel-lantaarn-7", "GM0193")
     login(client, "y@zwolle.nl")
     assert client.get("/benchmark").status_code == 403
@@ -231,7 +244,7 @@ def test_dashboard_shows_the_publication_and_lets_a_beheerder_publish(client, fa
     empty = BeautifulSoup(client.get("/benchmark").text, "html.parser")
     assert "nog geen benchmark gepubliceerd" in empty.get_text()
     assert not empty.select("form.publish-form")  # an analyst does not publish
-    login(client, "b@vng.nl")
+    login(client, "b@vng.nl", TOTP_SECRET)
     done = client.post(
         f"/benchmark/{YEAR}/publiceren",
         data={"_csrf_token": csrf(client, "/benchmark")},
@@ -254,9 +267,9 @@ def test_dashboard_shows_the_publication_and_lets_a_beheerder_publish(client, fa
 
 def test_a_publication_without_changes_is_refused_on_the_dashboard(client, factory, crafted):
     with factory() as s, s.begin():
-        accounts.add_user(s, SYSTEM, "b@vng.nl", "beheerder", "kraanvogel-lantaarn-7")
+        add_beheerder(s)
         publications.publish(s, SYSTEM, YEAR, 5)
-    login(client, "b@vng.nl")
+    login(client, "b@vng.nl", TOTP_SECRET)
     refused = client.post(
         f"/benchmark/{YEAR}/publiceren", data={"_csrf_token": csrf(client, "/benchmark")}
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import pyotp
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -74,6 +75,9 @@ class LiveServer:
     a11y_user: str
 
 
+ADMINISTRATOR = "beheer@test.zelfscan.nl"
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("browser-data")
@@ -95,6 +99,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         assert code is not None, "the demo data should leave some gemeenten open this year"
         a11y_user = "toegankelijkheid@test.zelfscan.nl"
         accounts.add_user(session, SYSTEM, a11y_user, "medewerker", PASSWORD, code)
+        accounts.add_user(session, SYSTEM, ADMINISTRATOR, "beheerder", PASSWORD)
     engine.dispose()
 
     app = create_app(Settings(data_dir=data_dir, secret_key="t" * 32, secure_cookies=False))
@@ -149,12 +154,12 @@ def new_page(
     return context.new_page()
 
 
-def log_in(page: Page, email: str, password: str) -> None:
+def log_in(page: Page, email: str, password: str, then: str = "**/start") -> None:
     page.goto("/inloggen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/start")
+    page.wait_for_url(then)
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -354,7 +359,23 @@ def test_accessibility_every_page_type(
     response = page.goto("/bestaat-niet")
     assert response is not None and response.status == 404
     check("niet-gevonden")
+
+    # The second factor: a beheerder sets it up at the first sign-in, then gives codes.
+    page.context.clear_cookies()
+    log_in(page, ADMINISTRATOR, PASSWORD, then="**/inloggen/instellen")
+    check("tweestaps-instellen")
+    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code uit de app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Tweestapsverificatie aanzetten").click()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    check("herstelcodes")
+    page.context.clear_cookies()
+    log_in(page, ADMINISTRATOR, PASSWORD, then="**/inloggen/code")
+    check("inloggen-code")
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/start")
     page.context.close()
 
-    assert len(checked) == 10
+    assert len(checked) == 13
     assert not report, "axe-core (WCAG 2.1 A/AA) found violations:\n" + "\n".join(report)

@@ -184,6 +184,27 @@ def test_user_add_with_password_stdin_and_bad_input(ready):
     assert run(ready, "token", "create", "niemand@x.nl").returncode == 1
 
 
+BOSS = "where email = 'b@vng.nl'"
+
+
+def test_user_reset_2fa_clears_the_app_and_the_recovery_codes(ready):
+    add = ("user", "add", "b@vng.nl", "--role", "beheerder", "--password-stdin")
+    assert run(ready, *add, stdin="een-lang-wachtwoord\n").returncode == 0
+    with sqlite3.connect(ready / "data" / "assess.db") as db:
+        db.execute(f"update users set totp_secret = 'GEHEIM', totp_last_step = 7 {BOSS}")
+        db.execute(
+            f"insert into recovery_codes (user_id, code_hash) select id, 'x' from users {BOSS}"
+        )
+    reset = run(ready, "user", "reset-2fa", "B@vng.nl")
+    assert reset.returncode == 0 and "teruggezet" in reset.stderr
+    assert query(ready, f"select totp_secret, totp_last_step from users {BOSS}") == [(None, 0)]
+    assert query(ready, "select count(*) from recovery_codes") == [(0,)]
+    actions = [a for (a,) in query(ready, "select action from audit_events")]
+    assert "user.totp_reset" in actions
+    unknown = run(ready, "user", "reset-2fa", "niemand@x.nl")
+    assert unknown.returncode == 1 and "niemand@x.nl" in unknown.stderr
+
+
 def test_backup_makes_a_usable_copy(ready, tmp_path):
     target = tmp_path / "kopie.db"
     result = run(ready, "backup", str(target))

@@ -181,7 +181,12 @@ def test_an_officer_switches_the_pages_to_english_and_back(officer):
 
     account = choose(officer, "en")
     assert account.html["lang"] == "en"
-    assert headings(account)[1:] == ["Language", "Change password", "API tokens"]
+    assert headings(account)[1:] == [
+        "Language",
+        "Change password",
+        "Two-step verification",
+        "API tokens",
+    ]
     assert "Signed in as" in account.get_text()
     assert "(officer, GM0193)" in account.get_text()
     assert account.find("input", {"name": "taal", "value": "en"}).has_attr("checked")
@@ -199,7 +204,12 @@ def test_an_officer_switches_the_pages_to_english_and_back(officer):
 
     account = choose(officer, "nl")
     assert account.html["lang"] == "nl"
-    assert headings(account)[1:] == ["Taal", "Wachtwoord wijzigen", "API-tokens"]
+    assert headings(account)[1:] == [
+        "Taal",
+        "Wachtwoord wijzigen",
+        "Tweestapsverificatie",
+        "API-tokens",
+    ]
     start = html(officer.get("/start"))
     assert start.html["lang"] == "nl"
     assert "Zelfscan mensenhandel: Zwolle" in headings(start)

@@ -28,9 +28,13 @@ def attempt(session, email, password, source):
     """As the sign-in page does it: wait, check, count a failure."""
     if login.wait(session, email, source):
         return "wacht"
-    principal = login.authenticate(session, email, password, source)
-    if principal is None:
+    proven = login.authenticate(session, email, password, source)
+    if proven is None:
         login.count_failure(session, email, source)
+        return None
+    principal, step = proven
+    assert step == login.NextStep.DONE  # a medewerker without a second factor
+    login.finish(session, principal)
     return principal
 
 

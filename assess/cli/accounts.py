@@ -10,7 +10,7 @@ import click
 from assess.access import USER_ROLES, system
 from assess.cli.common import service_errors, unit_of_work
 from assess.security import generate_password
-from assess.services import accounts, tokens
+from assess.services import accounts, second_factor, tokens
 
 
 @click.group(help="Gebruikers beheren.")
@@ -36,6 +36,22 @@ def user_add(
     click.echo(f"Gebruiker {created.email} ({role}) aangemaakt.", err=True)
     if not password_stdin:
         click.echo(f"Wachtwoord (wordt maar een keer getoond): {password}")
+
+
+@user.command(
+    "reset-2fa",
+    help="Zet de tweestapsverificatie van een gebruiker terug (telefoon en herstelcodes kwijt).",
+)
+@click.argument("email")
+@service_errors
+def user_reset_second_factor(email: str) -> None:
+    with unit_of_work() as session:
+        second_factor.reset(session, system(), email)
+    click.echo(
+        f"Tweestapsverificatie van {email} is teruggezet: bij de volgende keer inloggen "
+        "stelt een beheerder haar opnieuw in; anderen kunnen het zelf weer aanzetten.",
+        err=True,
+    )
 
 
 @click.group(help="API-tokens beheren.")

@@ -45,6 +45,11 @@ def demo(host: str, port: int) -> None:
         click.echo(
             f"  {user.email}  wachtwoord: {user.password}  ({user.role}{gemeente})", err=True
         )
+    click.echo(
+        "  De beheerder stelt bij de eerste keer inloggen tweestapsverificatie in "
+        "(een authenticator-app op de telefoon).",
+        err=True,
+    )
     run_server(host, port, workers=1)
 
 

@@ -1,4 +1,5 @@
-"""Signing in: check the password, and throttle failures per account, per address and overall.
+"""Signing in: check the password, then the second factor where it is set up or required;
+throttle failures (of either step) per account, per address and overall.
 
 Every attempt costs the same work, whether the e-mail exists or not (an argon2 check against a
 stand-in hash), so neither the answer nor its timing tells which accounts exist.
@@ -9,17 +10,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import cache
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from assess import security
-from assess.access import Principal
+from assess.access import Principal, Role
 from assess.db.models import LoginFailure, User, utcnow
 from assess.framework import throttle
-from assess.services import audit
-from assess.services.accounts import principal_of
+from assess.services import audit, second_factor
+from assess.services.accounts import own_user, principal_of
+
+
+class NextStep(StrEnum):
+    """What follows a correct password."""
+
+    DONE = "klaar"
+    CODE = "code"  # the second factor is set up: ask for its code
+    ENROL = "instellen"  # the role requires a second factor that is not set up yet
 
 
 def _key(kind: str, value: str) -> str:
@@ -66,8 +76,11 @@ def _stand_in_hash() -> str:
     return security.hash_password(security.generate_password())
 
 
-def authenticate(session: Session, email: str, password: str, source: str) -> Principal | None:
-    """The principal for a correct e-mail and password; None otherwise.
+def authenticate(
+    session: Session, email: str, password: str, source: str
+) -> tuple[Principal, NextStep] | None:
+    """The principal for a correct e-mail and password, and the step that follows; None
+    otherwise. Signed in only after `finish`.
 
     Call `wait` first. A failure is counted by `count_failure`, in a transaction of its own,
     because the failed request itself commits nothing.
@@ -79,10 +92,24 @@ def authenticate(session: Session, email: str, password: str, source: str) -> Pr
     )
     if not (known and checked and user):
         return None
-    session.execute(delete(LoginFailure).where(LoginFailure.account_key == _account_key(email)))
-    principal = principal_of(user, source)
-    audit.record(session, principal, "user.login", "gebruiker", user.id)
-    return principal
+    if user.totp_secret is not None:
+        step = NextStep.CODE
+    elif second_factor.required(Role(user.role)):
+        step = NextStep.ENROL
+    else:
+        step = NextStep.DONE
+    return principal_of(user, source), step
+
+
+def check_code(session: Session, who: Principal, code: str) -> bool:
+    """Whether the second factor's code is right (call `wait` first; count a failure)."""
+    return second_factor.verify(session, own_user(session, who), code)
+
+
+def finish(session: Session, who: Principal) -> None:
+    """Signed in: the account's failures are forgotten and the sign-in kept in the audit log."""
+    session.execute(delete(LoginFailure).where(LoginFailure.account_key == _account_key(who.email)))
+    audit.record(session, who, "user.login", "gebruiker", who.user_id)
 
 
 def count_failure(session: Session, email: str, source: str) -> None:

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from math import ceil
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromQuery, PathParameter, URLEncodedBody
+from litestar.params import PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
 from assess import i18n
 from assess.access import Principal
-from assess.db.session import transaction
 from assess.errors import InvalidInput
 from assess.i18n import _
-from assess.services import accounts, answering, assessments, login, questionnaires, tokens
-from assess.web.auth import PUBLIC_PAGE, SESSION_LANGUAGE, client_address
+from assess.security import new_totp_secret
+from assess.services import accounts, answering, assessments, questionnaires, second_factor, tokens
+from assess.web.auth import PUBLIC_PAGE, SESSION_LANGUAGE
 from assess.web.deps import Db, viewer
 from assess.web.forms import value
 from assess.web.viewer import sign_in
@@ -35,11 +34,6 @@ def text(form: dict[str, Any], name: str) -> str:
     return value(form, name).strip()
 
 
-def safe_next(target: str) -> str:
-    """Only local paths, so the login page can never send someone elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/start"
-
-
 class PublicPages(Controller):
     include_in_schema = False
     opt = PUBLIC_PAGE
@@ -52,38 +46,19 @@ class PublicPages(Controller):
     def accessibility(self) -> Template:
         return page("toegankelijkheid.html")
 
-    @get("/inloggen", sync_to_thread=False)
-    def login_form(self, volgende: FromQuery[str] = "/start") -> Template:
-        return page("inloggen.html", volgende=safe_next(volgende), email="", fout=None)
 
-    @post("/inloggen", sync_to_thread=True, status_code=HTTP_200_OK)
-    def submit_sign_in(self, request: AnyRequest, data: Form) -> Template | Redirect:
-        """Its own unit of work: a failed sign-in is itself a fact to keep (the throttle)."""
-        email, target = text(data, "email"), safe_next(text(data, "volgende"))
-        source = client_address(request)
-        with transaction(request.app.state.session_factory) as session:
-            if waiting := login.wait(session, email, source):
-                minutes = ceil(waiting.total_seconds() / 60)
-                message = i18n.ngettext(
-                    "Te veel mislukte pogingen. Probeer het over {n} minuut opnieuw.",
-                    "Te veel mislukte pogingen. Probeer het over {n} minuten opnieuw.",
-                    minutes,
-                ).format(n=minutes)
-                retry = {"Retry-After": str(ceil(waiting.total_seconds()))}
-                context = {"volgende": target, "email": email, "fout": message}
-                return Template("inloggen.html", context=context, status_code=429, headers=retry)
-            principal = login.authenticate(session, email, text(data, "wachtwoord"), source)
-            if principal is None:
-                login.count_failure(session, email, source)
-                message = _("Deze combinatie van e-mailadres en wachtwoord kennen we niet.")
-                return page("inloggen.html", 400, volgende=target, email=email, fout=message)
-            sign_in(request, accounts.account(session, principal))
-        return Redirect(target, status_code=303)
+NEW_SECRET = "tweestaps_geheim"  # the secret being set up on the account page
+SETUP = "/account/tweestaps"
 
-    @post("/uitloggen", sync_to_thread=False, status_code=HTTP_200_OK)
-    def logout(self, request: AnyRequest) -> Redirect:
-        request.clear_session()
-        return Redirect("/", status_code=303)
+
+def enrolment_context(email: str, secret: str, action: str) -> dict[str, Any]:
+    """The page that sets up the second factor: QR code, secret, and where to post the code."""
+    return {"inschrijving": second_factor.enrolment(email, secret), "actie": action, "fouten": {}}
+
+
+def prefixed(problems: dict[str, str], prefix: str) -> dict[str, str]:
+    """Field errors of one of several forms on a page, whose fields share a name."""
+    return {prefix + name: reason for name, reason in problems.items()}
 
 
 class AccountPages(Controller):
@@ -99,6 +74,7 @@ class AccountPages(Controller):
             "fouten": {},
             "nieuw_token": None,
             "melding": None,
+            "tweestaps": second_factor.state(db, who),
         }
         return page("account.html", status, **{**context, **extra})
 
@@ -119,6 +95,47 @@ class AccountPages(Controller):
         sign_in(request, accounts.account(db, who))  # this session goes on; all others end
         message = _("Uw wachtwoord is gewijzigd. U bent overal elders afgemeld.")
         return self._render(db, who, melding=message)
+
+    @get("/tweestaps", sync_to_thread=True)
+    def second_factor_form(self, request: AnyRequest, db: Db) -> Template | Redirect:
+        who = viewer(request)
+        if second_factor.state(db, who).enabled:
+            return Redirect("/account#tweestaps", status_code=303)
+        secret = request.session.setdefault(NEW_SECRET, new_totp_secret())
+        return page("tweestaps.html", viewer=who, **enrolment_context(who.email, secret, SETUP))
+
+    @post("/tweestaps", sync_to_thread=True, status_code=HTTP_200_OK)
+    def enable_second_factor(self, request: AnyRequest, db: Db, data: Form) -> Template | Redirect:
+        who, secret = viewer(request), request.session.get(NEW_SECRET)
+        if not isinstance(secret, str):
+            return Redirect("/account/tweestaps", status_code=303)
+        try:
+            codes = second_factor.enable(db, who, secret, text(data, "code"))
+        except InvalidInput as exc:
+            context = enrolment_context(who.email, secret, SETUP)
+            return page(
+                "tweestaps.html", 400, viewer=who, **{**context, "fouten": exc.invalid_params}
+            )
+        request.session.pop(NEW_SECRET, None)
+        return page("herstelcodes.html", viewer=who, codes=codes, verder="/account#tweestaps")
+
+    @post("/tweestaps/herstelcodes", sync_to_thread=True, status_code=HTTP_200_OK)
+    def renew_recovery_codes(self, request: AnyRequest, db: Db, data: Form) -> Template:
+        who = viewer(request)
+        try:
+            codes = second_factor.renew_recovery_codes(db, who, text(data, "code"))
+        except InvalidInput as exc:
+            return self._render(db, who, 400, fouten=prefixed(exc.invalid_params, "nieuw-"))
+        return page("herstelcodes.html", viewer=who, codes=codes, verder="/account#tweestaps")
+
+    @post("/tweestaps/uit", sync_to_thread=True, status_code=HTTP_200_OK)
+    def disable_second_factor(self, request: AnyRequest, db: Db, data: Form) -> Template:
+        who = viewer(request)
+        try:
+            second_factor.disable(db, who, text(data, "code"))
+        except InvalidInput as exc:
+            return self._render(db, who, 400, fouten=prefixed(exc.invalid_params, "uit-"))
+        return self._render(db, who, melding=_("Tweestapsverificatie staat uit."))
 
     @post("/tokens", sync_to_thread=True, status_code=HTTP_200_OK)
     def create_token(self, request: AnyRequest, db: Db, data: Form) -> Template:
