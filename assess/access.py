@@ -43,6 +43,7 @@ class Principal:
     municipality_code: str | None = None
     region: str | None = None  # the RIEC region of a `regio` coordinator
     source: str = ""  # where the request came from (client address, "cli"), for the audit log
+    affiliation: str = ""  # shown beside the e-mail: the gemeente's name or the RIEC region
 
     @property
     def sees_benchmark(self) -> bool:

@@ -115,6 +115,7 @@ def add_i18n(engine: JinjaTemplateEngine) -> None:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     engine.engine.globals["current_language"] = i18n.current_language
+    engine.engine.globals["languages"] = i18n.LANGUAGES
     engine.engine.globals["answer_codes"] = ANSWER_CODES
     engine.engine.globals["labels"] = labels
 

@@ -12,9 +12,11 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
+from sqlalchemy import select
 
 from assess import i18n
 from assess.access import USER_ROLES
+from assess.db.models import User
 from assess.framework.benchmark import compare
 from assess.framework.schema import Pillar
 from assess.framework.vocabulary import Grouping, PeerGroup, Status
@@ -156,7 +158,8 @@ def sign_in(client) -> None:
 
 def choose(client, language: str) -> BeautifulSoup:
     response = client.post(
-        "/account/taal", data={"taal": language, "_csrf_token": csrf(client, "/account")}
+        "/taal",
+        data={"taal": language, "terug": "/account", "_csrf_token": csrf(client, "/account")},
     )
     return html(response)
 
@@ -188,7 +191,7 @@ def test_an_officer_switches_the_pages_to_english_and_back(officer):
         "API tokens",
     ]
     assert "Signed in as" in account.get_text()
-    assert "(officer, GM0193)" in account.get_text()
+    assert "(officer, Zwolle, GM0193)" in account.get_text()
     assert account.find("input", {"name": "taal", "value": "en"}).has_attr("checked")
 
     start = html(officer.get("/start"))
@@ -227,3 +230,48 @@ def test_the_language_is_kept_with_the_user(officer):
     page = BeautifulSoup(error.text, "html.parser")
     assert page.h1.get_text(strip=True) == "Not found"
     assert "Self-assessment 00000000-0000-0000-0000-000000000000 does not exist." in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/toegankelijkheid", "/inloggen", "/start", "/bestaat-niet"])
+def test_every_page_has_the_signed_in_header_and_the_language_switch(officer, path):
+    response = officer.get(path)
+    assert response.status_code == (404 if path == "/bestaat-niet" else 200)
+    page = BeautifulSoup(response.text, "html.parser")
+    header = page.select_one("header")
+    assert "taal@zwolle.nl" in header.select_one(".site-user").get_text()
+    affiliation = header.select_one(".site-user__affiliation")
+    assert affiliation.get_text() == "Zwolle" and affiliation["lang"] == "nl"
+    assert header.select_one("form[action='/uitloggen'] button")
+    assert not header.select("a[href='/inloggen']")
+    switch = header.select_one("form[action='/taal']")
+    assert switch.select_one("input[name=taal]")["value"] == "en"
+    assert switch.select_one("input[name=terug]")["value"] == path
+    assert switch.button["lang"] == "en" and "English" in switch.button.get_text()
+
+
+def test_the_header_switch_keeps_the_page_and_the_accounts_language(officer, factory):
+    token = csrf(officer, "/")
+    back = officer.post(
+        "/taal",
+        data={"taal": "en", "terug": "/benchmark/methode?x=1", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert back.headers["location"] == "/benchmark/methode?x=1"
+    with factory() as s:
+        assert s.scalar(select(User.language).filter_by(email="taal@zwolle.nl")) == "en"
+    elsewhere = officer.post(
+        "/taal",
+        data={"taal": "nl", "terug": "//evil.example", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert elsewhere.headers["location"] == "/start"
+
+
+def test_a_visitor_switches_language_without_signing_in(client):
+    home = html(client.get("/"))
+    assert home.select_one("header .site-user") is None
+    token = home.find("input", {"name": "_csrf_token"})["value"]
+    client.post("/taal", data={"taal": "en", "terug": "/", "_csrf_token": token})
+    english = html(client.get("/toegankelijkheid"))
+    assert english.html["lang"] == "en"
+    assert english.select_one("header a[href='/inloggen']").get_text() == "Sign in"

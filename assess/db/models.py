@@ -96,6 +96,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     region: Mapped[str | None] = mapped_column(String(60))  # RIEC region of a `regio` user
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")

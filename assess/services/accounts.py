@@ -120,8 +120,15 @@ def user_row(session: Session, who: Principal, email: str) -> User:
 
 
 def principal_of(user: User, source: str = "") -> Principal:
+    affiliation = user.municipality.name if user.municipality else user.region or ""
     return Principal(
-        user.id, user.email, Role(user.role), user.municipality_code, user.region, source
+        user.id,
+        user.email,
+        Role(user.role),
+        user.municipality_code,
+        user.region,
+        source,
+        affiliation,
     )
 
 

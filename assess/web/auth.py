@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from anyio.to_thread import run_sync
+from litestar import Controller, Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -25,7 +26,6 @@ SESSION_USER = "gebruiker"
 SESSION_LANGUAGE = "taal"
 SESSION_EPOCH = "generatie"  # the user's session epoch at sign-in
 SESSION_SINCE = "sinds"  # when the session signed in (Unix time), for the absolute timeout
-PUBLIC_PAGE = {"exclude_from_auth": True}  # opt of a page that needs no sign-in
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -84,6 +84,23 @@ def _active_principal(
 ) -> Principal | None:
     with transaction(connection.app.state.session_factory) as session:
         return accounts.active_principal(session, user_id, client_address(connection), epoch)
+
+
+async def recognise_signed_in(request: Request[Any, Any, Any]) -> None:
+    """Public pages need no sign-in but show who is signed in, in the same header as the rest."""
+    session = request.scope.get("session")
+    if not isinstance(session, dict) or session.get(SESSION_USER) is None:
+        return
+    if principal := await _session_principal(session, request):
+        request.scope["user"] = principal
+
+
+class PublicPages(Controller):
+    """Pages that need no sign-in (the home page, sign-in itself, accessibility)."""
+
+    include_in_schema = False
+    opt = {"exclude_from_auth": True}
+    before_request = staticmethod(recognise_signed_in)
 
 
 def session_auth(secure: bool) -> SessionAuth[Principal, Any]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
@@ -17,7 +18,8 @@ from assess.errors import InvalidInput
 from assess.i18n import _
 from assess.security import new_totp_secret
 from assess.services import accounts, answering, assessments, questionnaires, second_factor, tokens
-from assess.web.auth import PUBLIC_PAGE, SESSION_LANGUAGE
+from assess.web.auth import SESSION_LANGUAGE
+from assess.web.auth import PublicPages as Public
 from assess.web.deps import Db, viewer
 from assess.web.forms import value
 from assess.web.viewer import sign_in
@@ -34,10 +36,12 @@ def text(form: dict[str, Any], name: str) -> str:
     return value(form, name).strip()
 
 
-class PublicPages(Controller):
-    include_in_schema = False
-    opt = PUBLIC_PAGE
+def safe_next(target: str) -> str:
+    """Only local paths, so a form can never send someone elsewhere."""
+    return target if target.startswith("/") and not target.startswith("//") else "/start"
 
+
+class PublicPages(Public):
     @get("/", sync_to_thread=True)
     def home(self, db: Db) -> Template:
         return page("home.html", vragenlijst=questionnaires.latest(db))
@@ -45,6 +49,23 @@ class PublicPages(Controller):
     @get("/toegankelijkheid", sync_to_thread=False)
     def accessibility(self) -> Template:
         return page("toegankelijkheid.html")
+
+    @get("/{rest:path}", sync_to_thread=False)
+    def not_found(self, rest: Annotated[str, PathParameter()]) -> Template:
+        """Any other path: a 404 page that still knows who is signed in and their language
+        (an unrouted request would get neither, as the session is not read)."""
+        raise NotFoundException()
+
+    @post("/taal", sync_to_thread=True, status_code=HTTP_200_OK)
+    def switch_language(self, request: AnyRequest, db: Db, data: Form) -> Redirect:
+        """The language switch in every page's header; kept with a signed-in user's account."""
+        language = text(data, "taal")
+        if (who := request.scope.get("user")) is not None:
+            accounts.set_language(db, who, language)
+        elif language not in i18n.LANGUAGES:
+            language = i18n.DEFAULT
+        request.session[SESSION_LANGUAGE] = language
+        return Redirect(safe_next(text(data, "terug")), status_code=303)
 
 
 NEW_SECRET = "tweestaps_geheim"  # the secret being set up on the account page
@@ -157,13 +178,6 @@ class AccountPages(Controller):
         who = viewer(request)
         tokens.revoke(db, who, token_id)
         return self._render(db, who, melding=_("Het token is ingetrokken."))
-
-    @post("/taal", sync_to_thread=True, status_code=HTTP_200_OK)
-    def set_language(self, request: AnyRequest, db: Db, data: Form) -> Redirect:
-        language = text(data, "taal")
-        accounts.set_language(db, viewer(request), language)
-        request.session[SESSION_LANGUAGE] = language
-        return Redirect("/account", status_code=303)
 
 
 class StartPage(Controller):

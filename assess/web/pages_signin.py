@@ -8,7 +8,7 @@ import time
 from math import ceil
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
@@ -21,8 +21,8 @@ from assess.errors import InvalidInput
 from assess.i18n import _
 from assess.security import new_totp_secret
 from assess.services import accounts, login, second_factor
-from assess.web.auth import PUBLIC_PAGE, client_address
-from assess.web.pages import AnyRequest, Form, enrolment_context, page, text
+from assess.web.auth import PublicPages, client_address
+from assess.web.pages import AnyRequest, Form, enrolment_context, page, safe_next, text
 from assess.web.sessions import start_new_session
 from assess.web.viewer import sign_in
 
@@ -30,11 +30,6 @@ from assess.web.viewer import sign_in
 HALFWAY = "halfweg"
 HALFWAY_SECONDS = 10 * 60
 CODE_PAGE, ENROL_PAGE = "/inloggen/code", "/inloggen/instellen"
-
-
-def safe_next(target: str) -> str:
-    """Only local paths, so the login page can never send someone elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/start"
 
 
 def throttled(
@@ -85,10 +80,7 @@ def _finish(session: Session, request: AnyRequest, who: Principal) -> None:
     sign_in(request, accounts.account(session, who))
 
 
-class SignInPages(Controller):
-    include_in_schema = False
-    opt = PUBLIC_PAGE
-
+class SignInPages(PublicPages):
     @get("/inloggen", sync_to_thread=False)
     def login_form(self, volgende: FromQuery[str] = "/start") -> Template:
         return page("inloggen.html", volgende=safe_next(volgende), email="", fout=None)
