@@ -349,6 +349,11 @@ def test_accessibility_every_page_type(
     assert posted.value.status == 400
     expect(page.get_by_role("alert")).to_contain_text("Niet opgeslagen")
     expect(question.locator(".utrecht-form-field-error-message")).to_be_visible()
+    # The GOV.UK pattern: the error summary has the focus, "Fout:" leads the title.
+    expect(page.locator("#foutoverzicht")).to_be_focused()
+    assert page.title().startswith("Fout: ")
+    page.locator("#foutoverzicht li a").first.click()
+    expect(question.locator("textarea")).to_be_in_viewport()
     check("domein-fout")
 
     page.goto(f"{base}/indienen")

@@ -73,8 +73,10 @@ def test_wrong_login_never_says_whether_the_email_exists(client, users):
     known = html(login(client, "m@zwolle.nl", "fout"))
     unknown = html(login(client, "niemand@zwolle.nl", "fout"))
     message = "Deze combinatie van e-mailadres en wachtwoord kennen we niet."
-    assert known.select_one(".utrecht-alert").get_text(strip=True) == message
-    assert unknown.select_one(".utrecht-alert").get_text(strip=True) == message
+    for page in (known, unknown):
+        link = page.select_one("#foutoverzicht[autofocus] [role=alert] li a")
+        assert link.get_text(strip=True) == message and link["href"] == "#email"
+        assert page.title.get_text().startswith("Fout: Inloggen")
     assert known.find("input", {"name": "email"})["value"] == "m@zwolle.nl"
 
 
@@ -152,6 +154,13 @@ def test_plain_form_post_saves_and_keeps_typed_text_on_errors(officer, factory, 
     )
     assert fieldset.find("input", {"name": f"bewijs-{allowed.id}"})["value"] == "notitie"
     assert fieldset.find("input", {"value": "nvt"}).has_attr("checked")
+    summary = html(bad).select_one("main #foutoverzicht")
+    assert "Niet opgeslagen" in summary.h2.get_text()
+    [link] = summary.select("li a")
+    assert link["href"] == f"#toelichting-{allowed.id}"
+    assert html(bad).select_one(link["href"]).name == "textarea"  # the link leads to the field
+    assert link.get_text().startswith(f"{allowed.id}: Licht toe")
+    assert html(bad).title.get_text().startswith("Fout: ")
     with factory() as s:
         assert assessments.get(s, SYSTEM, item).answers == {}
     good = post(
