@@ -18,16 +18,20 @@ from assess.framework.vocabulary import Grouping
 
 
 class ExportFormat(StrEnum):
-    CSV = "csv"
+    CSV = "csv"  # commas, for scripts and most tools
+    CSV_EXCEL = "csv-excel"  # semicolons and a byte-order mark: opens in columns in Dutch Excel
     XLSX = "xlsx"
     JSON = "json"
 
 
 FORMATS = {
     ExportFormat.CSV: "text/csv",
+    ExportFormat.CSV_EXCEL: "text/csv",
     ExportFormat.JSON: "application/json",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+FILE_ENDINGS = {ExportFormat.CSV_EXCEL: "-excel.csv"}  # otherwise "." and the format
+PERCENT = '0" %"'  # whole percentages as Dutch readers write them (35 %)
 COLUMNS = (
     "indeling",
     "groep",
@@ -107,11 +111,22 @@ def _cell_rows(dimension: str, cell: Cell) -> list[dict[str, Any]]:
 
 
 def to_csv(publication: Publication) -> bytes:
+    return _csv(publication, delimiter=",", lineterminator="\n", encoding="utf-8")
+
+
+def to_excel_csv(publication: Publication) -> bytes:
+    """Dutch Excel splits on semicolons and reads UTF-8 only after a byte-order mark."""
+    return _csv(publication, delimiter=";", lineterminator="\r\n", encoding="utf-8-sig")
+
+
+def _csv(publication: Publication, delimiter: str, lineterminator: str, encoding: str) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(
+        out, fieldnames=COLUMNS, delimiter=delimiter, lineterminator=lineterminator
+    )
     writer.writeheader()
     writer.writerows(rows(publication))
-    return out.getvalue().encode("utf-8")
+    return out.getvalue().encode(encoding)
 
 
 def to_json(publication: Publication) -> bytes:
@@ -126,7 +141,11 @@ def to_json(publication: Publication) -> bytes:
             "rijen": rows(publication),
             "antwoordverdeling": {q.question: q.shares for q in publication.distribution},
             "benoemd": [
-                {"gemeentecode": n.code, "naam": n.name, "totaalscore": n.total}
+                {
+                    "gemeentecode": n.code,
+                    "naam": n.name,
+                    "totaalscore": round(n.total) if n.total is not None else None,
+                }
                 for n in publication.named
             ],
         }
@@ -144,6 +163,7 @@ def to_xlsx(publication: Publication) -> bytes:
             book.create_sheet(dimension),
             COLUMNS,
             [[r[c] for c in COLUMNS] for r in everything if r["indeling"] == dimension],
+            percent_from=COLUMNS.index("aandeelOpDoel"),
         )
     if publication.distribution:
         codes = list(ANSWER_CODES)
@@ -154,6 +174,7 @@ def to_xlsx(publication: Publication) -> bytes:
                 [q.question, *((q.shares or {}).get(c) for c in codes)]
                 for q in publication.distribution
             ],
+            percent_from=1,
         )
     out = io.BytesIO()
     book.save(out)
@@ -183,15 +204,26 @@ def _readme(sheet: Any, publication: Publication) -> None:
     sheet.column_dimensions["B"].width = 100
 
 
-def _table(sheet: Any, header: tuple[str, ...], body: list[list[Any]]) -> None:
+def _table(sheet: Any, header: tuple[str, ...], body: list[list[Any]], percent_from: int) -> None:
+    """A sheet with a bold, frozen header row and filters; columns from `percent_from` on
+    hold whole percentages."""
     sheet.append(list(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in body:
         sheet.append(row)
+    for column in sheet.iter_cols(min_col=percent_from + 1, min_row=2):
+        for cell in column:
+            cell.number_format = PERCENT
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
 
 
-WRITERS = {ExportFormat.CSV: to_csv, ExportFormat.JSON: to_json, ExportFormat.XLSX: to_xlsx}
+WRITERS = {
+    ExportFormat.CSV: to_csv,
+    ExportFormat.CSV_EXCEL: to_excel_csv,
+    ExportFormat.JSON: to_json,
+    ExportFormat.XLSX: to_xlsx,
+}

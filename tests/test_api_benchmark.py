@@ -133,13 +133,23 @@ def test_exports_carry_the_same_figures(client, tokens, published):
     rows = list(csv.DictReader(io.StringIO(response.text)))
     utrecht = [r for r in rows if r["indeling"] == "provincie" and r["groep"] == "Utrecht"]
     assert utrecht == [{**utrecht[0], "n": "10–19", "onderdrukt": "aanvullend", "mediaan": ""}]
+    excel = client.get(f"{BASE}/export", params={"format": "csv-excel"}, headers=headers)
+    assert (
+        'filename="benchmark-mensenhandel-2025-excel.csv"' in (excel.headers["content-disposition"])
+    )
+    assert excel.content.startswith(b"\xef\xbb\xbfindeling;groep;n;") and b"\r\n" in excel.content
+    as_excel = list(csv.DictReader(io.StringIO(excel.content.decode("utf-8-sig")), delimiter=";"))
+    assert as_excel == rows  # the same figures, only separated for Dutch Excel
     book = load_workbook(
         io.BytesIO(client.get(f"{BASE}/export", params={"format": "xlsx"}, headers=headers).content)
     )
     assert book.sheetnames[:2] == ["Leesmij", "alle"]
     sheet = book["alle"]
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     header = [c.value for c in sheet[1]]
+    share = sheet.cell(row=2, column=header.index("aandeelOpDoel") + 1)
+    assert share.number_format == '0" %"'
+    assert sheet.cell(row=2, column=header.index("mediaan") + 1).number_format == "General"
     first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert (first["n"], first["mediaan"], first["aandeelOpDoel"]) == ("10–19", 100, 55)
     provinces = {r[1].value: r for r in book["provincie"].iter_rows(min_row=2)}
@@ -148,7 +158,7 @@ def test_exports_carry_the_same_figures(client, tokens, published):
         client.get(f"{BASE}/export", params={"format": "json"}, headers=headers).content
     )
     assert (data["jaar"], data["publicatie"], len(data["benoemd"])) == (YEAR, 1, 1)
-    assert data["benoemd"][0]["totaalscore"] == 100
+    assert data["benoemd"][0]["totaalscore"] == 100  # a whole number, as on the dashboard
 
 
 @pytest.mark.parametrize(

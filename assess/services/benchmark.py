@@ -115,7 +115,7 @@ def export(
     data = year_benchmark(session, who, year, number)
     suffix = f"-{data.number}" if number is not None else ""
     return Download(
-        filename=f"benchmark-mensenhandel-{year}{suffix}.{fmt}",
+        filename=f"benchmark-mensenhandel-{year}{suffix}{exports.FILE_ENDINGS.get(fmt, f'.{fmt}')}",
         media_type=exports.FORMATS[fmt],
         content=exports.WRITERS[fmt](data),
         assessments=data.total.n,
