@@ -386,8 +386,12 @@ def named(world: World, role: str, year: int) -> set[str]:
 
 
 def assert_benchmark_shows_only_aggregates(world: World, role: str, year: int, text: str):
+    by_name = named(world, role, year)
     for item in world.items.values():
-        assert item.marker not in text and str(item.id) not in text
-    for code in {OWN, OTHER} - named(world, role, year):  # anonymous or absent: never by name
+        assert item.marker not in text
+        # A named assessment of the year is linked (by its id) for whoever may open it.
+        linked = item.year == year and item.code in by_name and may_read(role, item)
+        assert linked or str(item.id) not in text, f"id of {item.code}/{item.kind} to {role}"
+    for code in {OWN, OTHER} - by_name:  # anonymous or absent: never by name
         assert code not in text, f"{code} named in the {year} benchmark for {role}"
         assert world.names[code] not in text, f"{world.names[code]} named for {role}"

@@ -270,7 +270,14 @@ def test_dashboard_shows_the_publication_and_lets_a_beheerder_publish(client, fa
         for r in page.select("table[data-indeling=provincie] tbody tr")
     }
     assert "niet getoond" in rows["Flevoland"] and "niet getoond" in rows["Utrecht"]
-    assert len(page.select("ul.named li")) == 1
+    [named] = page.select("ul.named li a")
+    assert client.get(named["href"]).status_code == 200  # the analyst opens the named one
+    assert [a["href"] for a in page.select(".in-page-nav a")] == [
+        f"#{s['aria-labelledby']}" for s in page.select("main section")
+    ]
+    first = page.select_one("#tabel-vragen tbody th")
+    assert first.select_one(".question-id").get_text() == "A1"
+    assert first.select_one(".question-text[lang=nl]").get_text().strip()
     download = client.get(f"/benchmark/{YEAR}/export/xlsx")
     assert download.status_code == 200 and download.content[:2] == b"PK"
 

@@ -22,7 +22,7 @@ def test_demo_prepare_generates_labelled_submitted_assessments(session):
     own = {a.year for a in items if a.municipality_code == demo.DEMO_MUNICIPALITY}
     assert 2026 not in own  # the demo officer can start this year's assessment
     roles = set(session.scalars(select(User.role)))
-    assert roles == {"medewerker", "analist", "beheerder"}
+    assert roles == {"medewerker", "analist", "regio", "beheerder"}  # one per role
     assert demo.prepare(session, SYSTEM, 2026, 5) == 0  # a second run reuses the data
 
     size = {m.code: m.size_class for m in register.gemeenten(session)}

@@ -42,6 +42,7 @@ def demo(host: str, port: int) -> None:
     click.echo("Demogebruikers (alleen voor deze demo):", err=True)
     for user in demo_setup.DEMO_USERS:
         gemeente = f", gemeente {user.municipality}" if user.municipality else ""
+        gemeente += f", RIEC-regio {user.region}" if user.region else ""
         click.echo(
             f"  {user.email}  wachtwoord: {user.password}  ({user.role}{gemeente})", err=True
         )

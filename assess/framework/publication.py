@@ -84,6 +84,7 @@ class Named(msgspec.Struct, frozen=True):
     code: str
     name: str
     total: float | None
+    assessment: str = ""  # its id, to open it (those who see the publication may); "" in old ones
 
 
 class Publication(msgspec.Struct, frozen=True):
@@ -185,7 +186,11 @@ def compile_publication(
         ],
         distribution=distribution(header.questions, contributors, k, earlier),
         named=sorted(
-            (Named(c.code, c.name, c.scores.get("totaal/totaal")) for c in contributors if c.named),
+            (
+                Named(c.code, c.name, c.scores.get("totaal/totaal"), c.id)
+                for c in contributors
+                if c.named
+            ),
             key=lambda n: n.name,
         ),
     )

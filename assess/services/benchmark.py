@@ -75,6 +75,7 @@ class Dashboard:
     trend: list[tuple[int, Cell]]
     group_sizes: dict[tuple[str, str], int]
     domain_titles: dict[str, str]
+    question_texts: dict[str, str]
     publishable: list[int]  # for an administrator: the years with shared submissions
 
 
@@ -93,6 +94,7 @@ def dashboard(
         trend=trend(session, who, available) if shown else [],
         group_sizes=register.group_sizes(session) if shown else {},
         domain_titles=questionnaires.domain_titles(session),
+        question_texts=questionnaires.question_texts(session) if shown else {},
         publishable=publications.submitted_years(session) if who.administers else [],
     )
 

@@ -31,6 +31,7 @@ from assess.services.guards import require_administrator
 
 QUESTIONNAIRES = Path(__file__).parents[2] / "questionnaires"  # shipped beside assess/
 DEMO_MUNICIPALITY = "GM0193"  # Zwolle: every peer group of it has enough members
+DEMO_REGION = "Oost-Nederland"  # Zwolle's RIEC region, for the demo regio coordinator
 NOT_APPLICABLE_NOTE = "Demodata: in deze (fictieve) situatie niet van toepassing."
 PARTICIPATION = 0.9
 BASE_LEVEL = dict(
@@ -44,6 +45,7 @@ class DemoUser:
     role: Role
     password: str
     municipality: str | None = None
+    region: str | None = None
 
 
 DEMO_USERS = (
@@ -51,6 +53,7 @@ DEMO_USERS = (
         "medewerker@demo.zelfscan.nl", Role.MEDEWERKER, "tulp-fiets-medewerker", DEMO_MUNICIPALITY
     ),
     DemoUser("analist@demo.zelfscan.nl", Role.ANALIST, "tulp-fiets-analist"),
+    DemoUser("regio@demo.zelfscan.nl", Role.REGIO, "tulp-fiets-regio", region=DEMO_REGION),
     DemoUser("beheerder@demo.zelfscan.nl", Role.BEHEERDER, "tulp-fiets-beheerder"),
 )
 
@@ -73,7 +76,9 @@ def prepare(session: Session, who: Principal, this_year: int, min_group_size: in
         known.append(questionnaire)
     for user in DEMO_USERS:
         if session.scalar(select(User.id).filter_by(email=user.email)) is None:
-            accounts.add_user(session, who, user.email, user.role, user.password, user.municipality)
+            accounts.add_user(
+                session, who, user.email, user.role, user.password, user.municipality, user.region
+            )
     if session.scalar(select(Assessment.id).filter_by(synthetic=True).limit(1)) is not None:
         return 0
     years = range(this_year - 2, this_year + 1)

@@ -129,6 +129,12 @@ def latest(session: Session) -> Questionnaire | None:
         return None
 
 
+def question_texts(session: Session) -> dict[str, str]:
+    """Question id -> question, from the newest questionnaire (labels for aggregates)."""
+    newest = latest(session)
+    return {q.id: q.vraag for q in newest.questions()} if newest else {}
+
+
 def domain_titles(session: Session) -> dict[str, str]:
     """Domain code -> title, from the newest questionnaire (labels for aggregates)."""
     newest = latest(session)

@@ -63,6 +63,7 @@ class BenchmarkPages(Controller):
             groepsgrootte=found.group_sizes,
             regio=found.region,
             domeintitels=found.domain_titles,
+            vraagteksten=found.question_texts,
         )
 
     @post(
