@@ -47,7 +47,30 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).parent / "browser" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "height": 740}}
+WIDTHS = {
+    "desktop": {"width": 1280, "height": 900},
+    "mobile": {"width": 320, "height": 740},
+    "phone": {"width": 375, "height": 740},
+}
+# Words inside table cells, captions and headers that the layout breaks across lines (a
+# break after a hyphen is a normal one), and how far the page scrolls sideways.
+LAYOUT_PROBLEMS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('main td, main th, main caption')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s-]+-?/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return {sideways: document.documentElement.scrollWidth - window.innerWidth, broken};
+}"""
 PASSWORD = "browser-test-wachtwoord"
 TIMEOUT_MS = 15_000
 
@@ -76,6 +99,7 @@ class LiveServer:
 
 
 ADMINISTRATOR = "beheer@test.zelfscan.nl"
+ANALYST = next(u for u in DEMO_USERS if u.role == "analist")
 
 
 @pytest.fixture(scope="session")
@@ -311,6 +335,10 @@ def test_accessibility_every_page_type(
             violations = axe_violations(page)
             if violations:
                 report.append(describe(f"{name} at {width} width ({page.url})", violations))
+            if width != "desktop":
+                layout = page.evaluate(LAYOUT_PROBLEMS)
+                if layout["sideways"] > 0 or layout["broken"]:
+                    report.append(f"{name} at {width} width: {layout}")
         page.set_viewport_size(WIDTHS["desktop"])
 
     page.goto("/")
@@ -361,6 +389,13 @@ def test_accessibility_every_page_type(
     page.goto(results_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text(str(live_server.year - 1))
     check("resultaten")
+    page.context.clear_cookies()
+    log_in(page, ANALYST.email, ANALYST.password)
+    page.goto("/benchmark")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("benchmark")
+    check("benchmark")
+    page.goto("/benchmark/methode")
+    check("benchmark-methode")
     response = page.goto("/bestaat-niet")
     assert response is not None and response.status == 404
     check("niet-gevonden")
@@ -382,5 +417,5 @@ def test_accessibility_every_page_type(
     page.wait_for_url("**/start")
     page.context.close()
 
-    assert len(checked) == 13
-    assert not report, "axe-core (WCAG 2.1 A/AA) found violations:\n" + "\n".join(report)
+    assert len(checked) == 15
+    assert not report, "axe-core (WCAG 2.1 A/AA) or the layout check failed:\n" + "\n".join(report)
