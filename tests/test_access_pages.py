@@ -38,7 +38,14 @@ from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.slow
 
-READS = ["GET-overzicht", "GET-domein", "GET-indienen", "GET-resultaten", "GET-rapport"]
+READS = [
+    "GET-overzicht",
+    "GET-domein",
+    "GET-indienen",
+    "GET-ingediend",
+    "GET-resultaten",
+    "GET-rapport",
+]
 WRITES = ["POST-domein", "POST-vraag", "POST-regio", "POST-indienen"]
 PAGES = READS + WRITES
 SIGNED_IN_PAGES = ["/start", "/account", "/benchmark/methode"]
@@ -55,6 +62,8 @@ def request_page(world: World, role: str, page: str, item: Item):
         return client.get(f"{base}/domein/A", follow_redirects=False)
     if page == "GET-indienen":
         return client.get(f"{base}/indienen", follow_redirects=False)
+    if page == "GET-ingediend":
+        return client.get(f"{base}/ingediend", follow_redirects=False)
     if page == "GET-resultaten":
         return client.get(f"{base}/resultaten", follow_redirects=False)
     if page == "GET-rapport":
@@ -68,7 +77,7 @@ def request_page(world: World, role: str, page: str, item: Item):
         data = {**form, "regio": "ANDERE REGIO", "terug": "A"}
         return client.post(f"{base}/regio", data=data, follow_redirects=False)
     if page == "POST-indienen":
-        data = {**form, "deling": new_sharing(item)}
+        data = {**form, "deling": new_sharing(item), "bevestigd": "ja"}
         return client.post(f"{base}/indienen", data=data, follow_redirects=False)
     raise AssertionError(page)
 
@@ -80,6 +89,8 @@ def page_expected(role: str, page: str, item: Item) -> int:
         return 404
     if page == "GET-overzicht":
         return 303  # to the domain pages or the results
+    if page == "GET-ingediend":
+        return 200 if item.submitted else 303  # back to the review
     if page in READS:
         return 200
     if role in BENCHMARK_ROLES:

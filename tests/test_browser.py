@@ -264,11 +264,16 @@ def test_journey_login_autosave_reload_submit_results(browser: Browser, live_ser
         page.get_by_role("button", name=label, exact=True).click()
 
     page.wait_for_url(f"{base}/indienen")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Controleren en indienen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controleer uw antwoorden")
     expect(page.locator(".open-questions, .confirm-questions")).to_have_count(0)
     expect(page.get_by_role("status")).to_contain_text("Alle vragen zijn beantwoord")
     page.get_by_label("Geanonimiseerd (aanbevolen)").check()
-    page.get_by_role("button", name="Indienen").click()
+    page.get_by_role("button", name="Verder naar indienen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig het indienen")
+    page.get_by_role("button", name="Ja, dien de zelfevaluatie in").click()
+    page.wait_for_url(f"{base}/ingediend")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zelfevaluatie ingediend")
+    page.get_by_role("link", name="Naar de resultaten").click()
 
     page.wait_for_url(f"{base}/resultaten")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Resultaten Zwolle {year}")

@@ -256,7 +256,7 @@ def test_review_lists_open_questions_and_submit_freezes(officer, factory, questi
     links = [a["href"] for a in page.select(".open-questions a")]
     assert len(links) == len(questionnaire.questions())
     assert links[0] == f"/zelfevaluaties/{item}/domein/A#vraag-A1"
-    assert page.find("button", string="Indienen").has_attr("disabled")
+    assert page.find("button", string="Verder naar indienen").has_attr("disabled")
     with factory() as s, s.begin():
         for q in questionnaire.questions():
             answers.save(s, SYSTEM, item, q.id, Answer("2"))
@@ -271,19 +271,46 @@ def test_review_lists_open_questions_and_submit_freezes(officer, factory, questi
     assert unchosen.status_code == 400 and not html(unchosen).select("input[name=deling][checked]")
     with factory() as s:
         assert assessments.get(s, SYSTEM, item).status == "concept"
-    done = post(
-        officer, f"/zelfevaluaties/{item}/indienen", {"deling": "benoemd"}, follow_redirects=False
+    review = html(officer.get(f"/zelfevaluaties/{item}/indienen"))
+    rows = review.select(".summary-list__row")
+    assert len(rows) == len(questionnaire.questions())  # every answer, by domain
+    first = review.select_one("#antwoord-A1")
+    assert "2 Basis" in first.select_one(".summary-list__value").get_text()
+    assert first.select_one(".summary-list__actions a")["href"] == (
+        f"/zelfevaluaties/{item}/domein/A#vraag-A1"
     )
-    assert done.headers["location"] == f"/zelfevaluaties/{item}/resultaten"
+    asked = post(officer, f"/zelfevaluaties/{item}/indienen", {"deling": "benoemd"})
+    assert asked.status_code == 200
+    confirm = html(asked)
+    assert confirm.h1.get_text() == "Bevestig het indienen"
+    assert "regiocoördinator" in confirm.select_one(".summary-list").get_text()
+    assert confirm.select_one("input[name=bevestigd]")["value"] == "ja"
+    with factory() as s:
+        assert assessments.get(s, SYSTEM, item).status == "concept"  # not yet
+    done = post(
+        officer,
+        f"/zelfevaluaties/{item}/indienen",
+        {"deling": "benoemd", "bevestigd": "ja"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == f"/zelfevaluaties/{item}/ingediend"
+    submitted = html(officer.get(done.headers["location"]))
+    assert submitted.select_one(".confirmation-panel h1").get_text() == "Zelfevaluatie ingediend"
+    assert submitted.select_one(f"a[href='/zelfevaluaties/{item}/resultaten']")
     again = post(
-        officer, f"/zelfevaluaties/{item}/indienen", {"deling": "prive"}, follow_redirects=False
+        officer,
+        f"/zelfevaluaties/{item}/indienen",
+        {"deling": "prive", "bevestigd": "ja"},
+        follow_redirects=False,
     )
     assert again.status_code == 303  # a double submit is harmless
     with factory() as s:
         stored = assessments.get(s, SYSTEM, item)
         assert (stored.status, stored.sharing) == ("ingediend", "benoemd")
-    review = html(officer.get(f"/zelfevaluaties/{item}/indienen")).get_text(" ", strip=True)
-    assert "Ingediend op" in review and "m@zwolle.nl" in review
+    review = html(officer.get(f"/zelfevaluaties/{item}/indienen"))
+    assert "Ingediend op" in review.get_text() and "m@zwolle.nl" in review.get_text()
+    assert len(review.select(".summary-list__row")) == len(questionnaire.questions())
+    assert not review.select(".summary-list__actions")  # nothing to change any more
     domain = html(officer.get(f"/zelfevaluaties/{item}/domein/A"))
     assert all(r.has_attr("disabled") for r in domain.select("input[type=radio]"))
 

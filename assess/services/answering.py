@@ -200,21 +200,20 @@ def _apply_sharing(session: Session, who: Principal, row: Assessment, sharing: S
     session.flush()
 
 
-def submit(
-    session: Session,
-    who: Principal,
-    assessment_id: uuid.UUID | str,
-    sharing: Sharing | None = None,
-    *,
-    sharing_required: bool = False,
-    expected: int | None = None,
+def ready_to_submit(
+    session: Session, who: Principal, assessment_id: uuid.UUID | str, sharing: Sharing | None
 ) -> AssessmentView:
-    """Submit, choosing the sharing level at the same time (the pages require a choice).
+    """What `submit` checks, changing nothing: for the page that asks to confirm."""
+    return _submittable(writable_row(session, who, assessment_id), who, sharing, True, None)
 
-    Every rule is checked before anything changes: a refused submission keeps the old
-    sharing level as well as the concept status.
-    """
-    row = writable_row(session, who, assessment_id, lock=Lock.UPDATE)
+
+def _submittable(
+    row: Assessment,
+    who: Principal,
+    sharing: Sharing | None,
+    sharing_required: bool,
+    expected: int | None,
+) -> AssessmentView:
     if row.status == Status.SUBMITTED:
         raise AlreadySubmitted(_("Deze zelfevaluatie is al ingediend."))
     check_version(row, expected)
@@ -235,6 +234,25 @@ def submit(
                 n=len(blockers.open), ids=", ".join(q.id for q in blockers.open)
             ),
         )
+    return item
+
+
+def submit(
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    sharing: Sharing | None = None,
+    *,
+    sharing_required: bool = False,
+    expected: int | None = None,
+) -> AssessmentView:
+    """Submit, choosing the sharing level at the same time (the pages require a choice).
+
+    Every rule is checked before anything changes: a refused submission keeps the old
+    sharing level as well as the concept status.
+    """
+    row = writable_row(session, who, assessment_id, lock=Lock.UPDATE)
+    item = _submittable(row, who, sharing, sharing_required, expected)
     if sharing is not None:
         _apply_sharing(session, who, row, sharing)
     row.status = Status.SUBMITTED

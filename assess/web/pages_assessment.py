@@ -274,18 +274,42 @@ class AssessmentPages(Controller):
     def submit(
         self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId, data: Form
     ) -> Template | Redirect:
+        """Two steps: the choice of sharing is checked and shown for confirmation; only a
+        confirmed post ("bevestigd") submits."""
         who = viewer(request)
         choice = text(data, "deling")
         sharing = Sharing(choice) if choice in set(Sharing) else None
+        done = Redirect(f"/zelfevaluaties/{zelfevaluatie_id}/ingediend", status_code=303)
         try:
+            if text(data, "bevestigd") != "ja":
+                item = answering.ready_to_submit(db, who, zelfevaluatie_id, sharing)
+                gemeente = register.gemeente(db, item.municipality_code)
+                return page(
+                    "indienen_bevestigen.html",
+                    viewer=who,
+                    item=item,
+                    gemeente=gemeente,
+                    deling=sharing,
+                )
             answering.submit(db, who, zelfevaluatie_id, sharing, sharing_required=True)
         except AlreadySubmitted:  # a second click on the button is harmless
-            pass
+            return done
         except (Conflict, InvalidInput) as exc:
             return self._review_page(
                 db, who, zelfevaluatie_id, exc.status, fout=exc.detail, gekozen=sharing
             )
-        return Redirect(f"/zelfevaluaties/{zelfevaluatie_id}/resultaten", status_code=303)
+        return done
+
+    @get("/ingediend", sync_to_thread=True)
+    def submitted(
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId
+    ) -> Template | Redirect:
+        found = assessments.review(db, viewer(request), zelfevaluatie_id)
+        if not found.item.submitted:
+            return Redirect(f"/zelfevaluaties/{zelfevaluatie_id}/indienen", status_code=303)
+        return page(
+            "ingediend.html", viewer=viewer(request), item=found.item, gemeente=found.gemeente
+        )
 
     @get("/resultaten", sync_to_thread=True)
     def results(self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId) -> Template:
