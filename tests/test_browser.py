@@ -238,6 +238,21 @@ def test_journey_login_autosave_reload_submit_results(browser: Browser, live_ser
     expect(question.locator(".save-state")).to_contain_text("Opgeslagen")
     expect(question.locator("[data-vooringevuld]")).to_have_count(0)
 
+    # Confirming one of last year's answers saves it alone: no reload, the focus stays.
+    first_prefilled = page.locator("fieldset[data-vraag]:has([data-vooringevuld])").first
+    other = page.locator(f"#vraag-{first_prefilled.get_attribute('data-vraag')}")
+    with page.expect_response(lambda r: "/vraag/" in r.url) as confirmed:
+        other.get_by_role("button", name=re.compile(r"^Bevestig [A-Z]\d+$")).click()
+    assert confirmed.value.ok, confirmed.value.text()
+    expect(other.locator(".save-state")).to_contain_text("Bevestigd")
+    expect(other.locator("input[type=radio]:checked")).to_be_focused()
+    # Choosing last year's answer again confirms nothing, and says how to.
+    next_prefilled = page.locator("fieldset[data-vraag]:has([data-vooringevuld])").first
+    third = page.locator(f"#vraag-{next_prefilled.get_attribute('data-vraag')}")
+    third.locator("input[type=radio]:checked").click()
+    expect(third.locator(".save-state")).to_contain_text("Kies Bevestig")
+    expect(third.locator("[data-vooringevuld]")).to_have_count(1)
+
     page.reload()
     expect(page.locator("#antwoord-A1-0")).to_be_checked()
     expect(page.locator("#toelichting-A1")).to_have_value(note)
@@ -252,7 +267,13 @@ def test_journey_login_autosave_reload_submit_results(browser: Browser, live_ser
     ]
     assert codes[0] == "A" and len(codes) >= 2
     for position, code in enumerate(codes):
-        page.wait_for_url(f"{base}/domein/{code}")
+        page.wait_for_url(re.compile(f"{base}/domein/{code}$"))
+        confirm_all = page.get_by_role(
+            "button", name="Bevestig alle vooraf ingevulde antwoorden op deze pagina"
+        )
+        if confirm_all.count():  # saving alone confirms nothing: this button does
+            confirm_all.click()
+            expect(page.locator("[data-vooringevuld]")).to_have_count(0)
         for open_question in page.locator("fieldset[data-vraag]:not(:has(input:checked))").all():
             open_question.locator("input[value='2']").check()
         last = position == len(codes) - 1

@@ -12,7 +12,7 @@ from assess.framework.answers import Answer
 from assess.framework.throttle import PER_ACCOUNT
 from assess.services import accounts, answering, answers, assessments
 
-from conftest import OTHER, OWN, SYSTEM
+from conftest import OTHER, OWN, SYSTEM, submit_quickly
 
 YEAR = datetime.now(UTC).year
 PASSWORD = "kraanvogel-lantaarn-7"
@@ -381,3 +381,33 @@ def test_analyst_start_page_explains_the_role(client, users):
     login(client, "a@vng.nl")
     page = html(client.get("/start"))
     assert "analist" in page.get_text()
+
+
+def test_last_years_answers_are_confirmed_only_explicitly(officer, factory, questionnaire):
+    with factory() as s, s.begin():
+        submit_quickly(s, questionnaire, YEAR - 1, {OWN: "2"})
+    item = start(officer)
+    path = f"/zelfevaluaties/{item}/domein/A"
+    page = html(officer.get(path))
+    form = {
+        i["name"]: i.get("value", "")
+        for i in page.select("form[data-autosave] input")
+        if i.get("type") not in ("radio", "checkbox") or i.has_attr("checked")
+    }
+    form.pop("_csrf_token")
+    assert page.select_one("button[name=bevestig_alle]")
+
+    def prefilled() -> set[str]:
+        with factory() as s:
+            view = assessments.get(s, SYSTEM, item)
+        return {q for q, a in view.answers.items() if a.prefilled and q.startswith("A")}
+
+    domain_a = {q.id for q in questionnaire.questions() if q.id.startswith("A")}
+    saved = post(officer, path, {**form, "ga_naar": "B"}, follow_redirects=False)
+    assert saved.status_code == 303 and prefilled() == domain_a  # 'save and next' confirms nothing
+    one = post(officer, path, {**form, "alleen": "A1"}, follow_redirects=False)
+    assert one.headers["location"] == f"{path}#vraag-A1"  # back at the question
+    assert prefilled() == domain_a - {"A1"}
+    every = post(officer, path, {**form, "bevestig_alle": "ja", "ga_naar": ""})
+    assert every.status_code == 200 and prefilled() == set()
+    assert not html(every).select_one("button[name=bevestig_alle]")

@@ -139,11 +139,14 @@ class AssessmentPages(Controller):
         clashes = conflicts(item, form.answers, data)
         if clashes:
             return self._conflict_page(db, who, item, domain, form.typed, clashes)
+        only, confirm_all = text(data, "alleen"), text(data, "bevestig_alle") == "ja"
         try:
             for question_id, answer in form.answers.items():
                 now = item.answers.get(question_id)
-                if now is not None and not now.prefilled and now.answer == answer:
-                    continue  # unchanged: no new version, no history
+                if now is not None and now.answer == answer:
+                    confirmed = confirm_all or only == question_id
+                    if not now.prefilled or not confirmed:
+                        continue  # unchanged; last year's answer is confirmed only explicitly
                 expected = now.version if now else answers.NOT_ANSWERED
                 answers.save(db, who, item.id, question_id, answer, expected)
         except StaleVersion:  # a colleague saved while this request ran; nothing is kept
@@ -155,6 +158,10 @@ class AssessmentPages(Controller):
                 db, who, item, domain, 409, getypt=form.typed, melding=("fout", exc.detail)
             )
         target = text(data, "ga_naar")
+        if only in form.typed:  # one answer confirmed or saved: back at it, not at the top
+            return Redirect(
+                f"/zelfevaluaties/{item.id}/domein/{code}#vraag-{only}", status_code=303
+            )
         if target == "controle":
             return Redirect(f"/zelfevaluaties/{item.id}/indienen", status_code=303)
         if target.isalpha() and len(target) == 1:

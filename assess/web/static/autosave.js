@@ -83,7 +83,8 @@
     return fieldset.querySelector("input[type=radio]:checked") !== null;
   }
 
-  function save(fieldset) {
+  // `confirming`: the officer chose Bevestig on last year's answer; saving it confirms it.
+  function save(fieldset, confirming) {
     var id = fieldset.getAttribute("data-vraag");
     if (!answered(fieldset)) { return; }
     show(fieldset, message("saving"), "busy");
@@ -98,9 +99,13 @@
           if (response.ok) {
             version(fieldset).value = data.versie;
             var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-            show(fieldset, message("saved") + " " + time, "ok");
+            show(fieldset, message(confirming ? "confirmed" : "saved") + " " + time, "ok");
             var mark = fieldset.querySelector("[data-vooringevuld]");
-            if (mark) { mark.remove(); }
+            if (mark) {
+              var hadFocus = mark.contains(document.activeElement);
+              mark.remove();
+              if (hadFocus) { fieldset.querySelector("input[type=radio]:checked").focus(); }
+            }
             var progress = document.querySelector("[data-domein-voortgang='" + id.charAt(0) + "']");
             if (progress) {
               progress.textContent = message("progress").replace("{b}", data.beantwoord).replace("{t}", data.totaal);
@@ -121,6 +126,24 @@
   form.querySelectorAll("fieldset[data-vraag]").forEach(function (fieldset) {
     var id = fieldset.getAttribute("data-vraag");
     fieldset.addEventListener("change", function () { save(fieldset); });
+    var confirm = fieldset.querySelector("[data-bevestig]");
+    if (confirm) {
+      confirm.addEventListener("click", function (event) {
+        event.preventDefault();  // no page post: this answer alone, and the focus stays here
+        save(fieldset, true);
+      });
+    }
+    // Choosing last year's answer again changes nothing: say how to confirm it.
+    fieldset.addEventListener("click", function (event) {
+      if (event.target.type !== "radio") { return; }
+      var before = fieldset.querySelector(".save-state").textContent;
+      setTimeout(function () {  // after any change event: a real change is being saved
+        var unchanged = fieldset.querySelector(".save-state").textContent === before;
+        if (unchanged && fieldset.querySelector("[data-vooringevuld]")) {
+          show(fieldset, message("prefilled"), "hint");
+        }
+      }, 0);
+    });
     fieldset.addEventListener("input", function (event) {
       if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text") { return; }
       clearTimeout(timers[id]);
