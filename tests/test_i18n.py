@@ -275,3 +275,17 @@ def test_a_visitor_switches_language_without_signing_in(client):
     english = html(client.get("/toegankelijkheid"))
     assert english.html["lang"] == "en"
     assert english.select_one("header a[href='/inloggen']").get_text() == "Sign in"
+
+
+def test_dutch_questionnaire_text_in_english_pages_is_marked_dutch(officer):
+    """WCAG 3.1.2: a screen reader reads the questions with a Dutch voice."""
+    choose(officer, "en")
+    start = html(officer.get("/start"))
+    token = start.select_one("form[action='/zelfevaluaties'] input[name=_csrf_token]")["value"]
+    page = html(officer.post("/zelfevaluaties", data={"_csrf_token": token}))
+    assert page.html["lang"] == "en"
+    assert page.select_one("h1 span[lang=nl]").get_text().strip()
+    legends = page.select("fieldset[data-vraag] legend")
+    assert legends and all(legend.select_one("span[lang=nl]") for legend in legends)
+    level_texts = page.select("fieldset[data-vraag] label span[lang=nl]")
+    assert len(level_texts) == 4 * len(legends)
