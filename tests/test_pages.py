@@ -411,3 +411,18 @@ def test_last_years_answers_are_confirmed_only_explicitly(officer, factory, ques
     every = post(officer, path, {**form, "bevestig_alle": "ja", "ga_naar": ""})
     assert every.status_code == 200 and prefilled() == set()
     assert not html(every).select_one("button[name=bevestig_alle]")
+
+
+def test_fonts_and_icon_are_served_from_here(client):
+    page = html(client.get("/"))
+    assert page.select_one("link[rel=icon]")["href"] == "/static/favicon.svg"
+    assert client.get("/static/favicon.svg").headers["content-type"].startswith("image/svg")
+    assert client.get("/favicon.ico", follow_redirects=False).headers["location"] == (
+        "/static/favicon.svg"
+    )
+    for sheet in page.select("link[rel=stylesheet][href*=noto]"):
+        css = client.get(sheet["href"]).text
+        for font in re.findall(r"url\(\./(files/[^)]+\.woff2)\)", css):
+            folder = sheet["href"].rsplit("/", 1)[0]
+            assert client.get(f"{folder}/{font}").status_code == 200, font
+    assert len(page.select("link[rel=stylesheet][href*=noto]")) == 3

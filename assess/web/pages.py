@@ -50,6 +50,11 @@ class PublicPages(Public):
     def accessibility(self) -> Template:
         return page("toegankelijkheid.html")
 
+    @get("/favicon.ico", sync_to_thread=False)
+    def favicon(self) -> Redirect:
+        """For clients that ask for the icon without reading the page's link to it."""
+        return Redirect("/static/favicon.svg", status_code=301)
+
     @get("/{rest:path}", sync_to_thread=False)
     def not_found(self, rest: Annotated[str, PathParameter()]) -> Template:
         """Any other path: a 404 page that still knows who is signed in and their language
