@@ -24,6 +24,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -736,3 +737,23 @@ def process_tree(pid: int) -> list[int]:
             if parent == pid:
                 children += [int(entry.name), *process_tree(int(entry.name))]
     return children
+
+
+def test_trend_lines_are_lines_with_a_gap_for_a_missing_year():
+    template = report.environment().from_string(
+        '{% from "report_charts.html" import trend_lines %}'
+        '{{ trend_lines("t", "titel", "omschrijving", [2022, 2023, 2025], '
+        '[("Totaal", "totaal", [40, 50, 70]), ("Zorg", "zorg", [10, none, 30])]) }}'
+    )
+    svg = BeautifulSoup(template.render(), "html.parser")
+    totaal = svg.select("polyline.trend-totaal")
+    assert len(totaal) == 1  # 2022-2023 joined; 2025 stands alone after the missing 2024
+    assert len(totaal[0]["points"].split()) == 2
+    assert not svg.select("polyline.trend-zorg")  # no two consecutive scores
+    assert len(svg.select("circle.trend-zorg")) == 2
+    xs = {
+        t.get_text(): float(t["x"]) for t in svg.select("text.chart-axis") if "20" in t.get_text()
+    }
+    assert xs["2025"] - xs["2023"] == pytest.approx(2 * (xs["2023"] - xs["2022"]), abs=0.2)
+    css = (report.REPORTS / "charts.css").read_text()
+    assert css.rindex("polyline.trend-line { fill: none; }") > css.rindex(".trend-zorg")

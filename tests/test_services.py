@@ -150,3 +150,14 @@ def test_new_year_is_prefilled_from_last_year_until_confirmed(session, questionn
     assert not any(row.prefilled for row in new.answers.values())
     new = answering.submit(session, ZWOLLE, new.id)
     assert new.status == "ingediend"
+
+
+def test_last_years_answers_count_only_once_confirmed(session, questionnaire):
+    last = answering.start(session, ZWOLLE, "GM0193", 2025)
+    fill(session, last, questionnaire, "2")
+    answering.submit(session, ZWOLLE, last.id)
+    new = answering.start(session, ZWOLLE, "GM0193", 2026)
+    assert new.analysis().scores.total.answered == 0  # all prefilled, none confirmed
+    answers.save(session, ZWOLLE, new.id, "A1", Answer("2"))
+    new = assessments.get(session, ZWOLLE, new.id)
+    assert new.analysis().scores.total.answered == 1 == new.progress().answered

@@ -91,8 +91,13 @@ class AssessmentView(msgspec.Struct, frozen=True):
     def answer_values(self) -> dict[str, rules.Answer]:
         return {qid: row.answer for qid, row in self.answers.items()}
 
+    def confirmed_values(self) -> dict[str, rules.Answer]:
+        """The answers that count: last year's count only once confirmed; until then they are
+        open, in scores and gaps as in the progress (a concept report must not rest on them)."""
+        return {qid: row.answer for qid, row in self.answers.items() if not row.prefilled}
+
     def analysis(self) -> GapAnalysis:
-        scores = score(self.questionnaire, self.answer_values())
+        scores = score(self.questionnaire, self.confirmed_values())
         return analyse(self.questionnaire, scores, self.region, _)
 
     def progress(self, domain: str | None = None) -> Progress:

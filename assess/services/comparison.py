@@ -124,6 +124,6 @@ def _own_scores(
         session, snapshot.publication.questionnaire, snapshot.publication.version
     )
     mapping = carried_over(target, item.questionnaire, questionnaires.stored(session))
-    given = item.answer_values()
+    given = item.confirmed_values()
     mapped = {new: given[old] for new, old in mapping.items() if old in given}
     return target, own_scores(score(target, mapped))
