@@ -8,6 +8,7 @@ PDF use a stand-in renderer.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -22,6 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import msgspec
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
@@ -32,7 +34,7 @@ from sqlalchemy.orm import Session
 from assess import i18n, labels, report
 from assess.db.models import Municipality, ReportCache
 from assess.framework.answers import Answer
-from assess.framework.schema import Questionnaire
+from assess.framework.schema import Pillar, Questionnaire
 from assess.services import (
     accounts,
     answering,
@@ -203,7 +205,7 @@ def test_gaps_are_listed_in_priority_order(reports):
     ]
     assert gaps[0].recommendation.split()[0] in text
     summary = section(reports.dutch.text, "Managementsamenvatting", "Scores per domein")
-    top = re.findall(r"^([A-F]\d{1,2})\. ", summary, re.M)
+    top = re.findall(r"^Vraag ([A-F]\d{1,2})\. ", summary, re.M)
     assert top == [g.question_id for g in gaps[:5]]
 
 
@@ -757,3 +759,24 @@ def test_trend_lines_are_lines_with_a_gap_for_a_missing_year():
     assert xs["2025"] - xs["2023"] == pytest.approx(2 * (xs["2023"] - xs["2022"]), abs=0.2)
     css = (report.REPORTS / "charts.css").read_text()
     assert css.rindex("polyline.trend-line { fill: none; }") > css.rindex(".trend-zorg")
+
+
+def test_fewer_than_five_gaps_are_followed_by_what_to_find_out(reports):
+    analysis = reports.data.analysis
+    assert analysis.unknowns, "the fixture answers some questions with 'weet ik niet'"
+    two = msgspec.structs.replace(analysis, gaps=analysis.basis_gaps[:2])
+    data = dataclasses.replace(reports.data, analysis=two)
+    actions = data.top_actions
+    assert [a.question_id for a in actions[:2]] == [g.question_id for g in two.gaps]
+    unknown = analysis.unknowns[0]
+    assert actions[2].question_id == unknown.question_id
+    assert actions[2].text.startswith("Zoek uit") and unknown.ask in actions[2].text
+    assert len(actions) == min(5, 2 + len(analysis.unknowns))
+
+
+def test_every_trend_series_has_a_colour_and_a_legend_key():
+    charts = (report.REPORTS / "charts.css").read_text()
+    keys = (report.REPORTS / "report.css").read_text()
+    for series in ["totaal", *(p.value for p in Pillar)]:
+        assert f".trend-{series} {{" in charts, series
+        assert f".key--{series} {{" in keys, series

@@ -18,8 +18,9 @@ import unicodedata
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from sqlalchemy import delete, select
@@ -30,8 +31,8 @@ from assess import i18n, labels, report
 from assess.access import Principal
 from assess.db.models import Assessment, ReportCache
 from assess.errors import NotFound
-from assess.framework.gaps import Gap, GapAnalysis
-from assess.framework.schema import Question, Questionnaire
+from assess.framework.gaps import GapAnalysis, Unknown
+from assess.framework.schema import Plateau, Question, Questionnaire
 from assess.framework.scoring import GroupScore, Scores, Verdict
 from assess.framework.vocabulary import Status
 from assess.i18n import _
@@ -41,6 +42,16 @@ from assess.services.comparison import PeerComparison
 from assess.services.results import TrendYear, results
 
 TOP_ACTIONS = 5
+Day = date  # `ReportData.date` hides the type inside the class
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the report's dates are Dutch calendar days
+
+
+@dataclass(frozen=True)
+class Action:
+    """One line of the summary's action list: what to do, and the question it comes from."""
+
+    text: str
+    question_id: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class ReportData:
     trend: list[TrendYear]
     answers: dict[str, AnswerView]
     region: str | None
+    made: Day  # the day the report was made (peer figures can change between two prints)
 
     @property
     def submitted(self) -> bool:
@@ -71,6 +83,16 @@ class ReportData:
     @property
     def date_text(self) -> str:
         return format_date(self.date, format="long", locale=self.language)
+
+    @property
+    def made_text(self) -> str:
+        return format_date(self.made, format="long", locale=self.language)
+
+    @property
+    def published_text(self) -> str | None:
+        """When the publication the peer figures come from was made."""
+        when = next((c.published_at for c in self.comparisons if c.published_at), None)
+        return format_date(when.date(), format="long", locale=self.language) if when else None
 
     @property
     def domain_titles(self) -> dict[str, str]:
@@ -115,8 +137,24 @@ class ReportData:
         return [d for d in reversed(ranked) if d.key not in strongest][:count]
 
     @property
-    def top_actions(self) -> list[Gap]:
-        return self.analysis.gaps[:TOP_ACTIONS]
+    def top_actions(self) -> list[Action]:
+        """The summary's actions, up to five: the basis gaps, what to find out at the basis,
+        then the deepening gaps and what to find out there, each in the analysis's order."""
+        found = {
+            plateau: [u for u in self.analysis.unknowns if u.plateau == plateau]
+            for plateau in Plateau
+        }
+        actions = [Action(g.action, g.question_id) for g in self.analysis.basis_gaps]
+        actions += [self._find_out(u) for u in found[Plateau.BASIS]]
+        actions += [Action(g.action, g.question_id) for g in self.analysis.deepening_gaps]
+        actions += [self._find_out(u) for u in found[Plateau.VERDIEPING]]
+        return actions[:TOP_ACTIONS]
+
+    def _find_out(self, unknown: Unknown) -> Action:
+        text = _("Zoek uit hoe het staat met: {vraag} Navragen bij: {wie}").format(
+            vraag=self.question(unknown.question_id).vraag, wie=unknown.ask
+        )
+        return Action(text, unknown.question_id)
 
     def question(self, question_id: str) -> Question:
         found = self.questionnaire.question(question_id)
@@ -154,6 +192,7 @@ def gather(
             trend=found.trend,
             answers=item.answers,
             region=item.region,
+            made=datetime.now(AMSTERDAM).date(),
         )
 
 
