@@ -11,9 +11,9 @@ import pyotp
 import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from assess.db.models import Municipality
+from assess.db.models import Assessment, Municipality
 from assess.errors import InvalidInput
 from assess.services import accounts, publications, second_factor
 from assess.services import tokens as token_service
@@ -341,3 +341,11 @@ def test_national_report_pdf_carries_the_suppression(factory, published):
     assert f"Landelijke benchmark {YEAR}" in text
     assert "Flevoland minder dan 5 niet getoond: minder dan 5 geanonimiseerde" in text
     assert "Utrecht 10–19 niet getoond: onderdrukt zodat geen gemeente" in text
+    assert "Inhoud Samenvatting" in text and "De mediaan van de basisscore is" in text
+    assert "zelf gerapporteerd door gemeenten, niet getoetst" in text
+    assert "Demodata" not in text  # real (test) submissions, nothing synthetic
+    with factory() as s, s.begin():
+        s.execute(update(Assessment).where(Assessment.year == YEAR).values(synthetic=True))
+    with factory() as s:
+        demo = PdfReader(io.BytesIO(national_pdf(s, SYSTEM, YEAR))).pages[0].extract_text()
+    assert "Demodata: deze benchmark rust (ook) op synthetische" in " ".join(demo.split())

@@ -11,11 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess import exports
 from assess.access import Principal
+from assess.db.models import Assessment
 from assess.framework.publication import Cell, Publication, regional_view
+from assess.framework.vocabulary import Status
 from assess.i18n import _
 from assess.services import publications, questionnaires, register
 from assess.services.guards import require_benchmark_reader
@@ -33,6 +36,15 @@ def years(session: Session, who: Principal) -> list[int]:
     """The years with at least one publication."""
     _region(who)
     return publications.years(session)
+
+
+def rests_on_demo_data(session: Session, year: int) -> bool:
+    """Whether synthetic (demo) assessments were submitted for the year: then its benchmark
+    must say so. (Called after `year_benchmark` has checked who asks.)"""
+    query = select(Assessment.id).where(
+        Assessment.year == year, Assessment.synthetic, Assessment.status == Status.SUBMITTED
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 def year_benchmark(

@@ -340,5 +340,6 @@ def national_pdf(session: Session, who: Principal, year: int, number: int | None
         "domeintitels": questionnaires.domain_titles(session),
         "language": i18n.DEFAULT,
         "today": date.today().isoformat(),
+        "demodata": benchmark.rests_on_demo_data(session, year),
     }
     return report.html_to_pdf(report.render_html(context, template="national.html"))
