@@ -30,6 +30,7 @@ from assess.web.json_body import read_json_strictly
 from assess.web.middleware import NoTrailingSlash, RequestLog, response_headers
 from assess.web.openapi import openapi_config, openapi_document
 from assess.web.pages import AccountPages, PublicPages, StartPage
+from assess.web.pages_admin import AdminPages
 from assess.web.pages_assessment import AssessmentPages
 from assess.web.pages_benchmark import BenchmarkPages
 from assess.web.pages_signin import SignInPages
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> Litestar:
             AccountPages,
             StartPage,
             AssessmentPages,
+            AdminPages,
             BenchmarkPages,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], opt={"exclude_from_auth": True}
