@@ -32,7 +32,7 @@ import jinja2
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from assess import i18n, labels
+from assess import i18n, labels, pdf_tags
 
 REPORTS = (Path(__file__).parent.parent / "reports").resolve()
 WEB_TEMPLATES = Path(__file__).parent / "web" / "templates"
@@ -251,7 +251,7 @@ def html_to_pdf(html: str, fetcher: Any = None) -> bytes:
             uncompressed_pdf=False,
         )
     assert pdf is not None
-    return cast(bytes, pdf)
+    return pdf_tags.finish(cast(bytes, pdf))
 
 
 def warm_up() -> None:

@@ -780,3 +780,19 @@ def test_every_trend_series_has_a_colour_and_a_legend_key():
     for series in ["totaal", *(p.value for p in Pillar)]:
         assert f".trend-{series} {{" in charts, series
         assert f".key--{series} {{" in keys, series
+
+
+def test_table_headers_state_their_scope_and_cells_name_resolvable_headers(reports):
+    """PDF/UA-1 7.5: a screen reader reads each data cell with its column and row headers."""
+    with pikepdf.open(io.BytesIO(reports.dutch.pdf)) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        names = list(tree.IDTree.Names)
+        ids = {bytes(names[i]) for i in range(0, len(names), 2)}
+        elements = list(structure_elements(tree.K))
+        headers = [e for e in elements if e.S == pikepdf.Name.TH]
+        cells = [e for e in elements if e.S == pikepdf.Name.TD and "/A" in e]
+        assert headers and cells
+        assert {str(h.A.Scope) for h in headers} == {"/Column", "/Row"}
+        named = {bytes(ref) for c in cells for ref in c.A.get("/Headers", [])}
+        assert named and named <= ids
+        assert all(bytes(h.ID) in ids for h in headers if "/ID" in h)
