@@ -250,6 +250,9 @@ def test_concept_report_carries_the_concept_mark(reports):
     reader = PdfReader(io.BytesIO(reports.concept.pdf))
     assert "CONCEPT" in reader.pages[0].extract_text()
     assert all("CONCEPT" in page.extract_text() for page in reader.pages[2:])  # running header
+    # The watermark is drawn, not written: once per page (the running header), no more.
+    assert all(page.extract_text().count("CONCEPT") == 1 for page in reader.pages[2:])
+    assert "<text" not in (report.REPORTS / "concept.svg").read_text()
     assert "Deventer" in reports.concept.text
     assert "Nog niet beantwoord" in reports.concept.text
 
