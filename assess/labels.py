@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from assess.access import Sharing
 from assess.framework.schema import Exploitation, Pillar, Plateau, TargetGroup, Theme
 from assess.framework.scoring import Verdict
 from assess.i18n import N_
@@ -56,4 +57,24 @@ VERDICTS: Final = {
     Verdict.MOSTLY: N_("Grotendeels op basisniveau"),
     Verdict.PARTLY: N_("Deels op basisniveau"),
     Verdict.BELOW: N_("Grotendeels onder het basisniveau"),
+}
+SHARING: Final = {
+    Sharing.PRIVATE: N_("Privé"),
+    Sharing.ANONYMISED: N_("Geanonimiseerd"),
+    Sharing.NAMED: N_("Met naam voor VNG"),
+}
+SHARING_MEANS: Final = {  # what a sharing level means, where an officer chooses and confirms it
+    Sharing.PRIVATE: N_(
+        "Alleen voor uw eigen gemeente. Uw scores tellen niet mee in vergelijkingen en in de "
+        "landelijke benchmark. Niemand buiten uw gemeente ziet iets."
+    ),
+    Sharing.ANONYMISED: N_(
+        "Uw scores tellen anoniem mee in vergelijkingen en de landelijke benchmark, alleen in "
+        "groepen van minstens vijf gemeenten. Niemand ziet uw naam, antwoorden of toelichtingen."
+    ),
+    Sharing.NAMED: N_(
+        "Zoals geanonimiseerd, en VNG en de regiocoördinator van uw RIEC-regio mogen uw "
+        "zelfevaluatie met naam inzien: de antwoorden, toelichtingen en onderbouwingen. Andere "
+        "gemeenten zien nog steeds alleen anonieme groepscijfers."
+    ),
 }
