@@ -119,8 +119,12 @@ def user_row(session: Session, who: Principal, email: str) -> User:
     return user
 
 
+def affiliation(user: User) -> str:
+    """Where a user belongs, as shown beside the e-mail: the gemeente or the RIEC region."""
+    return user.municipality.name if user.municipality else user.region or ""
+
+
 def principal_of(user: User, source: str = "") -> Principal:
-    affiliation = user.municipality.name if user.municipality else user.region or ""
     return Principal(
         user.id,
         user.email,
@@ -128,7 +132,7 @@ def principal_of(user: User, source: str = "") -> Principal:
         user.municipality_code,
         user.region,
         source,
-        affiliation,
+        affiliation(user),
     )
 
 

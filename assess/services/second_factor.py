@@ -97,12 +97,10 @@ def reset(session: Session, who: Principal, email: str) -> None:
 
 def verify(session: Session, user: User, code: str) -> bool:
     """Whether the code from the app, or an unused recovery code, is right; uses it up."""
+    if _use_app_code(user, code):
+        return True
     if user.totp_secret is None:
         return False
-    step = security.totp_step(user.totp_secret, code, utcnow(), after=user.totp_last_step)
-    if step is not None:
-        user.totp_last_step = step
-        return True
     used = session.execute(
         update(RecoveryCode)
         .where(
@@ -115,17 +113,29 @@ def verify(session: Session, user: User, code: str) -> bool:
     return bool(getattr(used, "rowcount", 0))
 
 
-def _require_app_code(user: User, code: str) -> None:
-    step = None
-    if user.totp_secret is not None:
-        step = security.totp_step(user.totp_secret, code, utcnow(), after=user.totp_last_step)
+def _use_app_code(user: User, code: str) -> bool:
+    """Whether this is the app's code of now (give or take a step) and not used before; if so,
+    it is used up."""
+    if user.totp_secret is None:
+        return False
+    step = security.totp_step(user.totp_secret, code, utcnow(), after=user.totp_last_step)
     if step is None:
-        raise InvalidInput(_("Er is niets gewijzigd."), _wrong_code())
+        return False
     user.totp_last_step = step
+    return True
+
+
+def _require_app_code(user: User, code: str) -> None:
+    if not _use_app_code(user, code):
+        raise InvalidInput(_("Er is niets gewijzigd."), _wrong_code())
+
+
+def wrong_code() -> str:
+    return _("Deze code klopt niet. Typ de zes cijfers die uw app nu toont.")
 
 
 def _wrong_code() -> dict[str, str]:
-    return {"code": _("Deze code klopt niet. Typ de zes cijfers die uw app nu toont.")}
+    return {"code": wrong_code()}
 
 
 def _new_recovery_codes(session: Session, user: User) -> list[str]:

@@ -14,6 +14,7 @@ from assess.db.models import User
 from assess.errors import Conflict, NotFound
 from assess.i18n import _
 from assess.services import audit
+from assess.services.accounts import affiliation
 from assess.services.guards import require_administrator
 
 
@@ -35,7 +36,7 @@ def listing(session: Session, who: Principal) -> list[Listed]:
             u.id,
             u.email,
             Role(u.role),
-            u.municipality.name if u.municipality else u.region or "",
+            affiliation(u),
             u.active,
             u.totp_secret is not None,
             u.created_at,

@@ -124,8 +124,7 @@ class SignInPages(PublicPages):
                 return Redirect("/inloggen", status_code=303)
             if not login.check_code(session, who, text(data, "code")):
                 login.count_failure(session, state["email"], client_address(request))
-                message = _("Deze code klopt niet. Typ de zes cijfers die uw app nu toont.")
-                return page("inloggen_code.html", 400, fout=message)
+                return page("inloggen_code.html", 400, fout=second_factor.wrong_code())
             _finish(session, request, who)
         return Redirect(state["volgende"], status_code=303)
 
