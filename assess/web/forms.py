@@ -17,6 +17,25 @@ class DomainForm:
     typed: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+# The field a question's error is about, as the id prefix of that field on the domain page.
+FIELD_IDS = {
+    "antwoord": "vraag-",
+    "toelichting": "toelichting-",
+    "bewijs": "bewijs-",
+    "regionaal": "regionaal-",
+}
+
+
+def error_links(errors: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
+    """The error summary of a domain page: per error the id of its field, and the message
+    led by the question id."""
+    return [
+        (FIELD_IDS.get(field, "vraag-") + question_id, f"{question_id}: {message}")
+        for question_id, fields in errors.items()
+        for field, message in fields.items()
+    ]
+
+
 def value(form: Mapping[str, Any], name: str) -> str:
     """A form field as typed, without NUL characters (a browser never sends them)."""
     raw = form.get(name, "")

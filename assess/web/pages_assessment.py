@@ -22,7 +22,7 @@ from assess.services.answering import AlreadySubmitted
 from assess.services.assessments import AnswerView, AssessmentView
 from assess.web.deps import Db, min_group_size, viewer
 from assess.web.downloads import pdf_download
-from assess.web.forms import read_domain
+from assess.web.forms import error_links, read_domain
 from assess.web.pages import AnyRequest, Form, page, text
 
 AssessmentId = Annotated[UUID, PathParameter()]
@@ -81,7 +81,7 @@ class AssessmentPages(Controller):
     ) -> Template:
         codes = [d.code for d in item.questionnaire.domeinen]
         position = codes.index(domain.code)
-        context = {
+        context: dict[str, Any] = {
             "viewer": who,
             "item": item,
             "gemeente": register.gemeente(db, item.municipality_code),
@@ -99,7 +99,10 @@ class AssessmentPages(Controller):
             "fout_regio": None,
             "botsingen": {},
         }
-        return page("domein.html", status, **{**context, **extra})
+        context |= extra
+        region = [("regio", context["fout_regio"])] if context["fout_regio"] else []
+        context["fouten_overzicht"] = error_links(context["fouten"]) + region
+        return page("domein.html", status, **context)
 
     @get("/domein/{code:str}", sync_to_thread=True)
     def domain(
