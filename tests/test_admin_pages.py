@@ -1,4 +1,4 @@
-"""The beheerder's user pages: list, add, block and unblock; nobody else gets in."""
+"""The beheerder's user pages: list, add, change a role, block and unblock; nobody else gets in."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from test_pages import PASSWORD, csrf, html, login
 
-from assess.db.models import AuditEvent, User
+from assess.db.models import AuditEvent, Municipality, User
 from assess.services import accounts, second_factor, tokens
 
 from conftest import OWN, SYSTEM, bearer
@@ -116,10 +116,67 @@ def test_a_beheerder_cannot_block_themselves(beheerder, factory):
     assert beheerder.get("/start").status_code == 200
 
 
+def test_adding_with_an_unknown_gemeente_says_so_beside_the_field(beheerder, factory):
+    typed = {"email": "n@nergens.nl", "rol": "medewerker", "gemeente": "GM9999"}
+    refused = send(beheerder, PAGE, typed)
+    assert refused.status_code == 400
+    assert "GM9999 bestaat niet" in html(refused).select_one("#gemeente-fout").get_text()
+    assert user_id(factory, "n@nergens.nl") is None
+
+
+def test_changing_a_role_ends_the_users_sessions_and_is_audited(beheerder, officer, factory):
+    assert login(officer, "a@vng.nl").status_code == 303
+    target = user_id(factory, "a@vng.nl")
+    form = html(beheerder.get(f"{PAGE}/{target}"))
+    assert form.select_one("#rol option[selected]")["value"] == "analist"  # the role now
+    with factory() as s:
+        region = s.scalar(select(Municipality.riec).where(Municipality.code == OWN))
+    done = send(
+        beheerder, f"{PAGE}/{target}", {"rol": "regio", "regio": region}, f"{PAGE}/{target}"
+    )
+    assert done.status_code == 200
+    row = html(done).select_one(f"#gebruiker-{target}").get_text(" ", strip=True)
+    assert "regio" in row.split() and region in row
+    assert officer.get("/start", follow_redirects=False).status_code in (302, 303)
+    with factory() as s:
+        changed = s.get(User, target)
+        assert (changed.role, changed.region, changed.municipality_code) == ("regio", region, None)
+        event = s.scalar(select(AuditEvent).filter_by(action="user.role", object_id=str(target)))
+        assert event.details["van"] == "analist" and event.details["naar"] == f"regio/{region}"
+
+
+def test_a_wrong_role_keeps_what_was_typed_and_changes_nothing(beheerder, factory):
+    target = user_id(factory, "a@vng.nl")
+    path = f"{PAGE}/{target}"
+    refused = send(beheerder, path, {"rol": "medewerker", "gemeente": "gm9999"}, path)
+    assert refused.status_code == 400
+    form = html(refused)
+    assert form.title.get_text().startswith("Fout:")
+    assert form.select_one("#foutoverzicht a[href='#gemeente']")
+    assert form.select_one("#gemeente")["value"] == "gm9999"
+    assert form.select_one("#rol option[selected]")["value"] == "medewerker"
+    with factory() as s:
+        assert s.get(User, target).role == "analist"
+        assert s.scalar(select(AuditEvent).filter_by(action="user.role")) is None
+
+
+def test_a_beheerder_cannot_change_their_own_role(beheerder, factory):
+    own = user_id(factory, "b@vng.nl")
+    path = f"{PAGE}/{own}"
+    refused = send(beheerder, path, {"rol": "analist"}, path)
+    assert refused.status_code == 409 and "eigen rol" in refused.text
+    with factory() as s:
+        assert s.get(User, own).role == "beheerder"
+
+
 @pytest.mark.parametrize("email", ["m@zwolle.nl", "a@vng.nl"])
-def test_nobody_else_sees_the_users(client, people, email):
+def test_nobody_else_sees_the_users(client, people, email, factory):
     login(client, email)
     assert client.get(PAGE).status_code == 403
+    someone = user_id(factory, "b@vng.nl")
+    assert client.get(f"{PAGE}/{someone}").status_code == 403
+    promoted = send(client, f"{PAGE}/{someone}", {"rol": "analist"}, form_page="/account")
+    assert promoted.status_code == 403
     forged = send(client, PAGE, {"email": "x@x.nl", "rol": "beheerder"}, form_page="/account")
     assert forged.status_code == 403
 

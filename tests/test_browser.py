@@ -443,7 +443,12 @@ def test_accessibility_every_page_type(
     page.wait_for_url("**/start")
     page.goto("/beheer/gebruikers")
     check("beheer-gebruikers")
+    page.get_by_role("link", name=f"Rol wijzigen {ANALYST.email}").click()
+    page.get_by_label("Rol", exact=True).select_option("medewerker")  # without a gemeente
+    page.get_by_role("button", name="Rol wijzigen").click()
+    expect(page.locator("#foutoverzicht")).to_be_focused()
+    check("beheer-rol-wijzigen")
     page.context.close()
 
-    assert len(checked) == 16
+    assert len(checked) == 17
     assert not report, "axe-core (WCAG 2.1 A/AA) or the layout check failed:\n" + "\n".join(report)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from assess import security
 from assess.access import USER_ROLES, Principal, Role
-from assess.db.models import User
+from assess.db.models import Municipality, User
 from assess.errors import Conflict, InvalidInput, NotFound
 from assess.i18n import LANGUAGES, _
 from assess.services import audit, register
@@ -67,13 +67,14 @@ def add_user(
 ) -> Account:
     require_administrator(who, _("Alleen een beheerder maakt gebruikers aan."))
     email = email.strip().lower()
-    problems = _user_problems(session, email, role, municipality_code, region)
+    problems: dict[str, str] = {}
+    if "@" not in email or len(email) > 254:
+        problems["email"] = _("Geef een geldig e-mailadres.")
+    problems |= role_problems(session, role, municipality_code, region)
     if weak := password_problems(password, email):
         problems["wachtwoord"] = weak
     if problems:
         raise InvalidInput(_("De gebruiker kan zo niet worden aangemaakt."), problems)
-    if municipality_code:
-        register.municipality_row(session, municipality_code)
     if session.scalar(select(User).filter_by(email=email)) is not None:
         raise Conflict(_("Er is al een gebruiker met e-mailadres {email}.").format(email=email))
     user = User(
@@ -89,18 +90,22 @@ def add_user(
     return Account.of(user)
 
 
-def _user_problems(
-    session: Session, email: str, role: str, municipality_code: str | None, region: str | None
+def role_problems(
+    session: Session, role: str, municipality_code: str | None, region: str | None
 ) -> dict[str, str]:
+    """What is wrong with a role and its place: a medewerker belongs to a gemeente, a
+    regiocoördinator to a RIEC region, and nobody else to either. Keys are form fields."""
     problems: dict[str, str] = {}
-    if "@" not in email or len(email) > 254:
-        problems["email"] = _("Geef een geldig e-mailadres.")
     if role not in USER_ROLES:
         problems["rol"] = _("Kies een rol uit: {rollen}.").format(rollen=", ".join(USER_ROLES))
     if role == Role.MEDEWERKER and not municipality_code:
         problems["gemeente"] = _("Een medewerker hoort bij een gemeente.")
     if role != Role.MEDEWERKER and municipality_code:
         problems["gemeente"] = _("Alleen een medewerker hoort bij een gemeente.")
+    elif municipality_code and session.get(Municipality, municipality_code) is None:
+        problems["gemeente"] = _("Gemeente {code} bestaat niet in het register.").format(
+            code=municipality_code
+        )
     if role == Role.REGIO and region not in (regions := register.riec_regions(session)):
         problems["regio"] = _("Een regiocoördinator hoort bij een RIEC-regio: {regios}.").format(
             regios=", ".join(regions)

@@ -1,5 +1,5 @@
-"""The beheerder's user administration: who has an account, and blocking or unblocking one.
-(Adding a user is `accounts.add_user`; resetting a second factor is `second_factor.reset`.)"""
+"""The beheerder's user administration: who has an account, changing a role, blocking and
+unblocking. (Adding a user is `accounts.add_user`; a second factor `second_factor.reset`.)"""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from assess.access import Principal, Role
 from assess.db.models import User
-from assess.errors import Conflict, NotFound
+from assess.errors import Conflict, InvalidInput, NotFound
 from assess.i18n import _
 from assess.services import audit
-from assess.services.accounts import affiliation
+from assess.services.accounts import affiliation, role_problems
 from assess.services.guards import require_administrator
 
 
@@ -26,13 +26,12 @@ class Listed(msgspec.Struct, frozen=True):
     active: bool
     second_factor: bool
     created_at: datetime
+    municipality_code: str | None
+    region: str | None
 
-
-def listing(session: Session, who: Principal) -> list[Listed]:
-    require_administrator(who, _("Alleen een beheerder ziet de gebruikers."))
-    found = session.scalars(select(User).order_by(User.email))
-    return [
-        Listed(
+    @classmethod
+    def of(cls, u: User) -> Listed:
+        return cls(
             u.id,
             u.email,
             Role(u.role),
@@ -40,18 +39,63 @@ def listing(session: Session, who: Principal) -> list[Listed]:
             u.active,
             u.totp_secret is not None,
             u.created_at,
+            u.municipality_code,
+            u.region,
         )
-        for u in found
-    ]
+
+
+def listing(session: Session, who: Principal) -> list[Listed]:
+    require_administrator(who, _("Alleen een beheerder ziet de gebruikers."))
+    return [Listed.of(u) for u in session.scalars(select(User).order_by(User.email))]
+
+
+def one(session: Session, who: Principal, user_id: int) -> Listed:
+    require_administrator(who, _("Alleen een beheerder ziet de gebruikers."))
+    return Listed.of(_user(session, user_id))
+
+
+def change_role(
+    session: Session,
+    who: Principal,
+    user_id: int,
+    role: str,
+    municipality_code: str | None,
+    region: str | None,
+) -> tuple[Listed, bool]:
+    """Give a user another role (and gemeente or region). Their sessions end, so the new
+    rights hold from their next sign-in; a new beheerder sets up a second factor then.
+    Returns the user and whether anything changed."""
+    require_administrator(who, _("Alleen een beheerder wijzigt rollen."))
+    user = _user(session, user_id)
+    if user.id == who.user_id:
+        raise Conflict(_("U kunt uw eigen rol niet wijzigen; vraag een andere beheerder."))
+    if problems := role_problems(session, role, municipality_code, region):
+        raise InvalidInput(_("De rol kan zo niet worden gewijzigd."), problems)
+    before = (user.role, user.municipality_code, user.region)
+    changed = before != (role, municipality_code, region)
+    if changed:
+        user.role, user.municipality_code, user.region = role, municipality_code, region
+        user.session_epoch += 1
+        session.flush()
+        session.refresh(user, ["municipality"])
+        audit.record(
+            session,
+            who,
+            "user.role",
+            "gebruiker",
+            user.id,
+            email=user.email,
+            van="/".join(filter(None, before)),
+            naar="/".join(filter(None, (role, municipality_code, region))),
+        )
+    return Listed.of(user), changed
 
 
 def set_active(session: Session, who: Principal, user_id: int, active: bool) -> str:
     """Block (or unblock) a user; a blocked user's sessions and API tokens stop at once.
     Returns the user's e-mail address."""
     require_administrator(who, _("Alleen een beheerder blokkeert gebruikers."))
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(_("Deze gebruiker bestaat niet."))
+    user = _user(session, user_id)
     if user.id == who.user_id and not active:
         raise Conflict(_("U kunt uzelf niet blokkeren."))
     if user.active != active:
@@ -60,3 +104,10 @@ def set_active(session: Session, who: Principal, user_id: int, active: bool) -> 
         action = "user.unblock" if active else "user.block"
         audit.record(session, who, action, "gebruiker", user.id, email=user.email)
     return user.email
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("Deze gebruiker bestaat niet."))
+    return user

@@ -1,4 +1,4 @@
-"""The beheerder's pages: the users, adding one, blocking and unblocking."""
+"""The beheerder's pages: the users, adding one, changing a role, blocking and unblocking."""
 
 from __future__ import annotations
 
@@ -66,6 +66,52 @@ class AdminPages(Controller):
         db.flush()
         message = _("Gebruiker {email} is toegevoegd.").format(email=added.email)
         return self._render(db, who, melding=message, nieuw_wachtwoord=(added.email, password))
+
+    @get("/{user_id:int}", sync_to_thread=True)
+    def edit_role(self, request: AnyRequest, db: Db, user_id: UserId) -> Template:
+        who = viewer(request)
+        shown = users.one(db, who, user_id)
+        typed = {"rol": shown.role, "gemeente": shown.municipality_code or ""}
+        return self._render_role(db, who, shown, typed | {"regio": shown.region or ""})
+
+    @post("/{user_id:int}", sync_to_thread=True, status_code=HTTP_200_OK)
+    def change_role(self, request: AnyRequest, db: Db, user_id: UserId, data: Form) -> Template:
+        who = viewer(request)
+        typed = {name: text(data, name) for name in ("rol", "gemeente", "regio")}
+        place = typed["gemeente"].upper() or None, typed["regio"] or None
+        try:
+            shown, changed = users.change_role(db, who, user_id, typed["rol"], *place)
+        except (InvalidInput, Conflict) as exc:
+            problems = getattr(exc, "invalid_params", None) or {}
+            fault = None if problems else exc.detail
+            shown = users.one(db, who, user_id)
+            return self._render_role(db, who, shown, typed, exc.status, problems, fault)
+        if not changed:
+            return self._render(db, who, melding=_("Er is niets gewijzigd."))
+        message = _("{email} is nu {rol}; de sessies van deze gebruiker zijn beëindigd.")
+        return self._render(db, who, melding=message.format(email=shown.email, rol=_(shown.role)))
+
+    def _render_role(
+        self,
+        db: Session,
+        who: Principal,
+        shown: users.Listed,
+        typed: dict[str, str],
+        status: int = 200,
+        problems: dict[str, str] | None = None,
+        fault: str | None = None,
+    ) -> Template:
+        return page(
+            "beheer_gebruiker.html",
+            status,
+            viewer=who,
+            gebruiker=shown,
+            rollen=USER_ROLES,
+            regios=register.riec_regions(db),
+            getypt=typed,
+            fouten=problems or {},
+            fout=fault,
+        )
 
     @post("/{user_id:int}/blokkeren", sync_to_thread=True, status_code=HTTP_200_OK)
     def block(self, request: AnyRequest, db: Db, user_id: UserId) -> Template:
