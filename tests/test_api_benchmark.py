@@ -7,11 +7,13 @@ import io
 import json
 import time
 
+import pikepdf
 import pyotp
 import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from sqlalchemy import select, update
+from test_report import painted_content, reached_mcids, structure_elements
 
 from assess.db.models import Assessment, Municipality
 from assess.errors import InvalidInput
@@ -344,6 +346,13 @@ def test_national_report_pdf_carries_the_suppression(factory, published):
     assert "Inhoud Samenvatting" in text and "De mediaan van de basisscore is" in text
     assert "zelf gerapporteerd door gemeenten, niet getoetst" in text
     assert "Demodata" not in text  # real (test) submissions, nothing synthetic
+    with pikepdf.open(io.BytesIO(pdf)) as tagged:  # PDF/UA: as in the municipal report
+        tree = tagged.Root.StructTreeRoot
+        assert [e for e in structure_elements(tree.K) if e.S == pikepdf.Name.TOC]
+        reached = reached_mcids(tree)
+        for _, page, _, marks in painted_content(tagged):
+            mcid = next((m for _, m in reversed(marks) if m is not None), None)
+            assert any(t == "/Artifact" for t, _ in marks) or (page, mcid) in reached
     with factory() as s, s.begin():
         s.execute(update(Assessment).where(Assessment.year == YEAR).values(synthetic=True))
     with factory() as s:

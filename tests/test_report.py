@@ -271,6 +271,32 @@ def test_table_of_contents_page_numbers_and_running_header(reports):
         assert "Zelfscan mensenhandel · Zwolle 2025" in page
 
 
+def body_filled(pdf: bytes) -> list[float]:
+    """Per page, how far down the body text reaches (0 = empty, 1 = to the footer), leaving
+    out the running head (above 770 pt) and the page number (below 45 pt)."""
+    filled = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        heights: list[float] = []
+
+        def note(text, cm, tm, font, size, heights=heights):
+            if text.strip():
+                heights.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+        page.extract_text(visitor_text=note)
+        body = [y for y in heights if 45 < y < 770]
+        filled.append((770 - min(body)) / (770 - 45) if body else 0.0)
+    return filled
+
+
+@pytest.mark.parametrize("which", ["dutch", "concept"])
+def test_chapters_flow_on_so_no_page_is_near_empty(reports, which):
+    """Short chapters follow the one before; between the table of contents and the last
+    page, every page is at least a quarter full."""
+    filled = body_filled(getattr(reports, which).pdf)
+    middle = filled[2:-1]
+    assert middle and min(middle) >= 0.25, [round(f, 2) for f in filled]
+
+
 # --- accessibility ---------------------------------------------------------------------
 
 
@@ -783,6 +809,76 @@ def test_every_trend_series_has_a_colour_and_a_legend_key():
     for series in ["totaal", *(p.value for p in Pillar)]:
         assert f".trend-{series} {{" in charts, series
         assert f".key--{series} {{" in keys, series
+
+
+def test_the_table_of_contents_is_tagged_as_toc_with_an_item_per_chapter(reports):
+    with pikepdf.open(io.BytesIO(reports.dutch.pdf)) as pdf:
+        elements = list(structure_elements(pdf.Root.StructTreeRoot.K))
+        tocs = [e for e in elements if e.S == pikepdf.Name.TOC]
+        assert len(tocs) == 1
+        items = [k for k in tocs[0].K if k.S == pikepdf.Name.TOCI]
+        assert len(items) == 9  # the chapters and appendices
+        for item in items:
+            parts = list(structure_elements(item.K))
+            assert {"/Reference", "/Link"} <= {str(e.S) for e in parts}
+            assert "/LBody" not in {str(e.S) for e in parts}
+            links = [e for e in parts if str(e.S) == "/Link"]
+            annotations = [k.Obj for e in links for k in e.K if getattr(k, "Type", None) == "/OBJR"]
+            assert any("/Dest" in a or "/A" in a for a in annotations)  # still goes to the page
+
+
+PAINTING = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh"}
+
+
+def painted_content(pdf: pikepdf.Pdf):
+    """Per page, each painting operator with the marked content it sits in: its tag (or None
+    outside any) and its MCID."""
+    for number, page in enumerate(pdf.pages):
+        open_marks: list[tuple[str, int | None]] = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name in ("BMC", "BDC"):
+                props = operands[1] if name == "BDC" else None
+                mcid = (
+                    int(props.MCID)
+                    if isinstance(props, pikepdf.Dictionary) and "/MCID" in props
+                    else None
+                )
+                open_marks.append((str(operands[0]), mcid))
+            elif name == "EMC":
+                open_marks.pop()
+            elif name in PAINTING:
+                yield number, page.objgen, name, list(open_marks)
+
+
+def reached_mcids(tree) -> set[tuple[tuple[int, int], int]]:
+    return {
+        (element.Pg.objgen, int(kid))
+        for element in structure_elements(tree.K)
+        if "/Pg" in element
+        for kid in (element.K if isinstance(element.K, pikepdf.Array) else [element.K])
+        if isinstance(kid, int)
+    }
+
+
+@pytest.mark.parametrize("which", ["dutch", "concept"])
+def test_all_content_is_tagged_or_an_artifact_running_heads_and_watermark_included(reports, which):
+    """PDF/UA-1 7.1: content is either in the structure tree or an artifact; page headers,
+    page numbers, borders and the CONCEPT watermark are artifacts."""
+    with pikepdf.open(io.BytesIO(getattr(reports, which).pdf)) as pdf:
+        reached = reached_mcids(pdf.Root.StructTreeRoot)
+        artifacts: dict[int, list[str]] = {}
+        for number, page, operator, marks in painted_content(pdf):
+            assert marks, f"page {number + 1}: {operator} outside marked content"
+            if any(tag == "/Artifact" for tag, _ in marks):
+                artifacts.setdefault(number, []).append(operator)
+                continue
+            mcid = next(m for _, m in reversed(marks) if m is not None)
+            assert (page, mcid) in reached, f"page {number + 1}: MCID {mcid} not in the tree"
+        pages = len(pdf.pages)
+    assert all("TJ" in artifacts.get(n, []) for n in range(1, pages))  # running head, number
+    if which == "concept":  # the watermark is a page background image on every page
+        assert all("Do" in artifacts[n] for n in range(pages))
 
 
 def test_table_headers_state_their_scope_and_cells_name_resolvable_headers(reports):
