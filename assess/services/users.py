@@ -43,6 +43,11 @@ class Listed(msgspec.Struct, frozen=True):
             u.region,
         )
 
+    def form_fields(self) -> dict[str, str]:
+        """The role and its place as the fields of the role form."""
+        place = {"gemeente": self.municipality_code or "", "regio": self.region or ""}
+        return {"rol": self.role.value, **place}
+
 
 def listing(session: Session, who: Principal) -> list[Listed]:
     require_administrator(who, _("Alleen een beheerder ziet de gebruikers."))

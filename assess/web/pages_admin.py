@@ -38,6 +38,7 @@ class AdminPages(Controller):
             "melding": None,
             "fout": None,
             "nieuw_wachtwoord": None,
+            "rol_gewijzigd": None,
         }
         return page("beheer_gebruikers.html", status, **{**context, **extra})
 
@@ -71,8 +72,7 @@ class AdminPages(Controller):
     def edit_role(self, request: AnyRequest, db: Db, user_id: UserId) -> Template:
         who = viewer(request)
         shown = users.one(db, who, user_id)
-        typed = {"rol": shown.role, "gemeente": shown.municipality_code or ""}
-        return self._render_role(db, who, shown, typed | {"regio": shown.region or ""})
+        return self._render_role(db, who, shown, shown.form_fields())
 
     @post("/{user_id:int}", sync_to_thread=True, status_code=HTTP_200_OK)
     def change_role(self, request: AnyRequest, db: Db, user_id: UserId, data: Form) -> Template:
@@ -88,8 +88,7 @@ class AdminPages(Controller):
             return self._render_role(db, who, shown, typed, exc.status, problems, fault)
         if not changed:
             return self._render(db, who, melding=_("Er is niets gewijzigd."))
-        message = _("{email} is nu {rol}; de sessies van deze gebruiker zijn beëindigd.")
-        return self._render(db, who, melding=message.format(email=shown.email, rol=_(shown.role)))
+        return self._render(db, who, rol_gewijzigd=shown)
 
     def _render_role(
         self,
