@@ -20,6 +20,7 @@ from assess.db.session import make_engine, session_factory
 from assess.framework.answers import ANSWER_CODES
 from assess.services.reports import MemoryCache
 from assess.web.api import GemeentenController, VragenlijstenController
+from assess.web.api_actions import ActiesController
 from assess.web.api_assessments import GemeenteZelfevaluatiesController, ZelfevaluatieController
 from assess.web.api_benchmark import BenchmarkController
 from assess.web.auth import BearerTokenAuth, session_auth
@@ -30,6 +31,7 @@ from assess.web.json_body import read_json_strictly
 from assess.web.middleware import NoTrailingSlash, RequestLog, response_headers
 from assess.web.openapi import openapi_config, openapi_document
 from assess.web.pages import AccountPages, PublicPages, StartPage
+from assess.web.pages_actions import ActionPlanPages
 from assess.web.pages_admin import AdminPages
 from assess.web.pages_assessment import AssessmentPages
 from assess.web.pages_benchmark import BenchmarkPages
@@ -62,6 +64,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             GemeenteZelfevaluatiesController,
             ZelfevaluatieController,
+            ActiesController,
             BenchmarkController,
         ],
         middleware=[DefineMiddleware(BearerTokenAuth)],
@@ -81,6 +84,7 @@ def create_app(settings: Settings) -> Litestar:
             AccountPages,
             StartPage,
             AssessmentPages,
+            ActionPlanPages,
             AdminPages,
             BenchmarkPages,
             create_static_files_router(

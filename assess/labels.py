@@ -11,6 +11,7 @@ from typing import Final
 from assess.access import Sharing
 from assess.framework.schema import Exploitation, Pillar, Plateau, TargetGroup, Theme
 from assess.framework.scoring import Verdict
+from assess.framework.vocabulary import ActionStatus
 from assess.i18n import N_
 
 PILLARS: Final = {
@@ -77,4 +78,11 @@ SHARING_MEANS: Final = {  # what a sharing level means, where an officer chooses
         "zelfevaluatie met naam inzien: de antwoorden, toelichtingen en onderbouwingen. Andere "
         "gemeenten zien nog steeds alleen anonieme groepscijfers."
     ),
+}
+
+ACTION_STATUS: Final = {
+    ActionStatus.PLANNED: N_("gepland"),
+    ActionStatus.STARTED: N_("bezig"),
+    ActionStatus.DONE: N_("gereed"),
+    ActionStatus.DROPPED: N_("vervallen"),
 }

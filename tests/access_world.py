@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess import report, security
 from assess.access import Sharing
+from assess.db.models import Action, Assessment, Municipality
 from assess.db.models import Answer as AnswerRow
-from assess.db.models import Assessment, Municipality
 from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
 from assess.services import (
@@ -330,7 +330,10 @@ def snapshot(world: World, item_id: uuid.UUID) -> tuple[Any, ...]:
         .where(AnswerRow.assessment_id == item_id)
         .order_by(AnswerRow.question_id)
     ).all()
-    return (tuple(row) if row else None, [tuple(a) for a in answers])
+    actions = world.connection.execute(
+        select(Action.title, Action.version).where(Action.assessment_id == item_id)
+    ).all()
+    return (tuple(row) if row else None, [tuple(a) for a in answers], sorted(actions))
 
 
 def assessment_count(world: World, code: str) -> int:

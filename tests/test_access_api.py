@@ -58,7 +58,14 @@ ROLES = [*USERS, ANONYMOUS]
 # on the collection endpoints, on an unknown id and against one real assessment per endpoint.
 AUTH_ROLES = [*ROLES, "onbekend-token"]
 
-READS = ["GET-zelfevaluatie", "GET-antwoord", "GET-analyse", "GET-vergelijking", "GET-rapport"]
+READS = [
+    "GET-zelfevaluatie",
+    "GET-antwoord",
+    "GET-analyse",
+    "GET-vergelijking",
+    "GET-rapport",
+    "GET-acties",
+]
 WRITES = [
     "PUT-antwoord",
     "PUT-antwoord-verouderd",  # with a stale If-Match: a 412 would show the current answer
@@ -66,6 +73,8 @@ WRITES = [
     "PUT-regio",
     "POST-indienen",
     "POST-indienen-deling",
+    "POST-actie",  # the action plan lives on after submission
+    "PUT-actie-onbekend",  # an action id that is not in the assessment
 ]
 ITEM_ENDPOINTS = READS + WRITES
 COLLECTION_ENDPOINTS = ["GET-lijst", "POST-aanmaken", "POST-aanmaken-bestaand"]
@@ -83,6 +92,9 @@ PRIVATE_ROUTES = {
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/analyse"),
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/vergelijking"),
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/rapport"),
+    ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/acties"),
+    ("POST", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/acties"),
+    ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/acties/{actie_id:uuid}"),
     ("GET", "/api/v1/benchmarks/{jaar:int}"),
     ("GET", "/api/v1/benchmarks/{jaar:int}/export"),
     ("GET", "/api/v1/benchmarks/{jaar:int}/publicaties"),
@@ -134,6 +146,14 @@ def request_item(world: World, role: str, endpoint: str, item_id: uuid.UUID, ite
         return client.post(f"{path}/indienen", headers=headers)
     if endpoint == "POST-indienen-deling":
         return client.post(f"{path}/indienen", json={"deling": sharing}, headers=headers)
+    if endpoint == "GET-acties":
+        return client.get(f"{path}/acties", headers=headers)
+    if endpoint == "POST-actie":
+        return client.post(f"{path}/acties", json={"titel": "MATRIX"}, headers=headers)
+    if endpoint == "PUT-actie-onbekend":
+        return client.put(
+            f"{path}/acties/{uuid.uuid4()}", json={"titel": "MATRIX"}, headers=headers
+        )
     raise AssertionError(endpoint)
 
 
@@ -242,6 +262,10 @@ def item_expected(role: str, endpoint: str, item: Item | None) -> int:
     # an officer on its own gemeente's assessment
     if endpoint in READS:
         return 200
+    if endpoint == "POST-actie":
+        return 201
+    if endpoint == "PUT-actie-onbekend":
+        return 404
     if endpoint in ("PUT-antwoord", "PUT-regio", "PUT-deling"):  # sharing is fixed at submission
         return 409 if item.submitted else 200
     if endpoint == "PUT-antwoord-verouderd":  # A1 is answered: version 0 is stale
@@ -284,6 +308,10 @@ def test_assessment(world, role, endpoint, side, kind):
             assert body["antwoord"] == "0" and body["toelichting"] == "OVERSCHREVEN"
     elif endpoint == "GET-analyse":
         assert body["zelfevaluatieId"] == str(item.id)
+    elif endpoint == "GET-acties":
+        assert set(body) == {"items", "voorstellen"}
+    elif endpoint == "POST-actie":
+        assert body["titel"] == "MATRIX" and response.headers["ETag"] == '"1"'
     elif endpoint == "GET-vergelijking":
         assert body["zelfevaluatieId"] == str(item.id) and body["jaar"] == item.year
         itself = item.submitted and item.sharing != "prive"  # the asker is left out

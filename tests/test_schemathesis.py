@@ -42,14 +42,16 @@ CHECKS = CHECK_REGISTRY.get_all()  # every check schemathesis has, OpenAPI ones 
 # a random If-Match), an assessment that exists or is submitted (409), a gemeente without access.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "412", "429"]
 # An answer also follows its question's rules, which one shared schema cannot state (whether
-# "nvt" or "regionaal" is allowed for this question): there a valid body may get 400.
+# "nvt" or "regionaal" is allowed for this question), and an action names a question of its
+# assessment's questionnaire and a due date from 2000 to 2100: there a valid body may get 400.
 CONFIG = {
     "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}},
     "operations": [
         {
-            "include-operation-id": "putAntwoord",
+            "include-operation-id": operation,
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}},
         }
+        for operation in ("putAntwoord", "postActie", "putActie")
     ],
 }
 PROBLEM_JSON = "application/problem+json"

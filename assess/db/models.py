@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from assess.access import Sharing
-from assess.framework.vocabulary import Status
+from assess.framework.vocabulary import ActionStatus, Status
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -196,6 +196,28 @@ class Answer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class Action(Base):
+    """One line of a gemeente's action plan in an assessment year: what it will do about a gap
+    (`question_id`) or of its own accord (None), who leads it, by when, and how far it is.
+    An open action carries over to next year's assessment (`carried_from_id`)."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    assessment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("assessments.id"), index=True)
+    question_id: Mapped[str | None] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")  # a role or department
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.PLANNED.value)
+    note: Mapped[str] = mapped_column(Text, default="")
+    carried_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("actions.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)  # the order in the plan
+    version: Mapped[int] = mapped_column(Integer, default=1)  # the ETag; raised by every change
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class AssessmentScore(Base):

@@ -31,6 +31,15 @@ class Status(StrEnum):
     SUBMITTED = "ingediend"
 
 
+class ActionStatus(StrEnum):
+    """How far an action of the plan is; `gereed` and `vervallen` end it (no carry-over)."""
+
+    PLANNED = "gepland"
+    STARTED = "bezig"
+    DONE = "gereed"
+    DROPPED = "vervallen"
+
+
 class Grouping(StrEnum):
     """How gemeenten are grouped for comparisons and the benchmark."""
 

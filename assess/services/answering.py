@@ -19,7 +19,7 @@ from assess.framework.loader import carried_over
 from assess.framework.scoring import Scores, scored_groups
 from assess.framework.vocabulary import FIRST_YEAR, Status
 from assess.i18n import _
-from assess.services import answers, audit, questionnaires, register
+from assess.services import action_plan, answers, audit, questionnaires, register
 from assess.services.assessments import (
     AssessmentView,
     Lock,
@@ -57,7 +57,15 @@ def start(
     )
     session.add(row)
     session.flush()
-    prefilled = _prefill(session, who, row)
+    prefilled = carried = 0
+    if (previous := _previous(session, row)) is not None:
+        current = questionnaires.definition_of(row.questionnaire_version)
+        earlier = questionnaires.definition_of(previous.questionnaire_version)
+        to_old = carried_over(current, earlier, questionnaires.stored(session))
+        prefilled = _prefill(session, who, row, previous, to_old)
+        to_new = {old: new for new, old in to_old.items()}
+        carried = action_plan.carry_over(session, who, previous, row, to_new)
+        session.flush()
     audit.record(
         session,
         who,
@@ -66,6 +74,7 @@ def start(
         row.id,
         jaar=year,
         vooringevuld=prefilled,
+        acties_overgenomen=carried,
     )
     return view(row, who)
 
@@ -94,21 +103,24 @@ def _check_year(year: int, gemeente: register.Gemeente) -> None:
         raise InvalidInput(message, {"jaar": _("De gemeente bestond niet meer in dat jaar.")})
 
 
-def _prefill(session: Session, who: Principal, row: Assessment) -> int:
-    """Copy the answers of the gemeente's latest earlier assessment, marked as prefilled."""
-    previous = session.scalars(
+def _previous(session: Session, row: Assessment) -> Assessment | None:
+    """The gemeente's latest assessment before this one."""
+    return session.scalars(
         select(Assessment)
         .filter_by(municipality_code=row.municipality_code)
         .where(Assessment.year < row.year)
         .order_by(Assessment.year.desc())
     ).first()
-    if previous is None:
-        return 0
+
+
+def _prefill(
+    session: Session, who: Principal, row: Assessment, previous: Assessment, to_old: dict[str, str]
+) -> int:
+    """Copy the answers of the earlier assessment, marked as prefilled."""
     current = questionnaires.definition_of(row.questionnaire_version)
-    earlier = questionnaires.definition_of(previous.questionnaire_version)
     old_answers = {a.question_id: a for a in previous.answers}
     copied = 0
-    for new_id, old_id in carried_over(current, earlier, questionnaires.stored(session)).items():
+    for new_id, old_id in to_old.items():
         old = old_answers.get(old_id)
         question = current.question(new_id)
         if old is None or question is None:
@@ -129,7 +141,6 @@ def _prefill(session: Session, who: Principal, row: Assessment) -> int:
             )
         )
         copied += 1
-    session.flush()
     return copied
 
 

@@ -19,6 +19,8 @@ from assess.errors import ServiceError, StaleVersion
 from assess.framework.answers import Answer
 from assess.framework.messages import in_dutch
 from assess.i18n import N_
+from assess.services.action_plan import ActionView
+from assess.web.schemas.actions import Actie
 from assess.web.viewer import login_url
 
 PROBLEM_JSON = "application/problem+json"
@@ -66,6 +68,7 @@ class Problem(msgspec.Struct, rename="camel", omit_defaults=True):
     invalid_params: list[InvalidParam] = []
     huidige_versie: int | None = None
     huidig_antwoord: dict[str, Any] | None = None
+    huidige_actie: dict[str, Any] | None = None
 
 
 def problems(*codes: int) -> dict[int, ResponseSpec]:
@@ -118,6 +121,8 @@ def service_error(request: AnyRequest, exc: ServiceError) -> Response[Any]:
                 "toelichting": exc.current.explanation,
                 "bewijs": exc.current.evidence,
             }
+        if isinstance(exc.current, ActionView):
+            extra["huidige_actie"] = msgspec.to_builtins(Actie.of(exc.current))
     return _respond(request, exc.status, exc.detail, invalid=exc.invalid_params, **extra)
 
 

@@ -1,0 +1,221 @@
+"""The action plan of an assessment: read it with what the gap analysis proposes, add an
+action, change one, and carry the open ones over to next year's assessment.
+
+The plan lives on after submission: the gemeente's own medewerkers keep it up to date all year,
+everyone who may read the assessment may read its plan. Each action has its own version, so
+colleagues editing different actions never conflict; every change is in the audit trail.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assess.access import Principal, can_write
+from assess.db.models import Action, Assessment, utcnow
+from assess.errors import InvalidInput, NotFound, StaleVersion
+from assess.framework import action_plan as rules
+from assess.framework.action_plan import Draft, Proposal
+from assess.framework.vocabulary import ActionStatus
+from assess.i18n import _
+from assess.services import audit, questionnaires
+from assess.services.assessments import readable_row, view, writable_row
+
+
+class Origin(msgspec.Struct, frozen=True):
+    """The action of an earlier year this one was carried over from."""
+
+    action_id: uuid.UUID
+    year: int
+
+
+class ActionView(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    question_id: str | None
+    title: str
+    owner: str
+    due: date | None
+    status: ActionStatus
+    note: str
+    carried_from: Origin | None
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Plan:
+    assessment_id: uuid.UUID
+    year: int
+    actions: list[ActionView]
+    proposals: list[Proposal]  # gaps and 'weet ik niet' without an action yet
+    writable: bool  # the principal may add and change actions
+
+
+def plan(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Plan:
+    row = readable_row(session, who, assessment_id)
+    item = view(row, who)
+    actions = _views(session, row.id)
+    planned = {a.question_id for a in actions if a.question_id}
+    return Plan(
+        assessment_id=row.id,
+        year=row.year,
+        actions=actions,
+        proposals=rules.proposals(item.analysis(), item.questionnaire, planned, _),
+        writable=can_write(who, row.municipality_code),
+    )
+
+
+def add(
+    session: Session, who: Principal, assessment_id: uuid.UUID | str, draft: Draft
+) -> ActionView:
+    row = writable_row(session, who, assessment_id)
+    _check(draft, row)
+    last = session.scalar(select(func.max(Action.position)).filter_by(assessment_id=row.id))
+    action = Action(assessment_id=row.id, position=(last or 0) + 1, updated_by=who.user_id)
+    _fill(action, draft)
+    session.add(action)
+    session.flush()
+    audit.record(session, who, "action.add", "actie", action.id, **_details(action))
+    return _view(session, action)
+
+
+def change(
+    session: Session,
+    who: Principal,
+    assessment_id: uuid.UUID | str,
+    action_id: uuid.UUID | str,
+    draft: Draft,
+    expected_version: int | None = None,
+) -> ActionView:
+    """Change one action; `expected_version` is the version the writer saw (None: any)."""
+    row = writable_row(session, who, assessment_id)
+    action = _action(session, row.id, action_id, lock=True)
+    if expected_version is not None and expected_version != action.version:
+        raise StaleVersion(
+            _("Iemand anders heeft deze actie intussen gewijzigd."),
+            _view(session, action),
+            action.version,
+        )
+    _check(draft, row)
+    before = _details(action)
+    _fill(action, draft)
+    after = _details(action)
+    if after != before:
+        action.version += 1
+        action.updated_at, action.updated_by = utcnow(), who.user_id
+        session.flush()
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        audit.record(session, who, "action.change", "actie", action.id, **changed)
+    return _view(session, action)
+
+
+def carry_over(
+    session: Session, who: Principal, earlier: Assessment, row: Assessment, to_new: dict[str, str]
+) -> int:
+    """Copy the open actions of `earlier` into the new assessment `row`, linked to where they
+    came from. `to_new` maps the earlier questionnaire's question ids to the current ones; an
+    action on a question that no longer exists carries over as the gemeente's own action."""
+    open_actions = session.scalars(
+        select(Action)
+        .filter_by(assessment_id=earlier.id)
+        .where(Action.status.in_([s.value for s in rules.OPEN]))
+        .order_by(Action.position)
+    ).all()
+    for position, old in enumerate(open_actions, start=1):
+        session.add(
+            Action(
+                assessment_id=row.id,
+                question_id=to_new.get(old.question_id) if old.question_id else None,
+                title=old.title,
+                owner=old.owner,
+                due=old.due,
+                status=old.status,
+                note=old.note,
+                carried_from_id=old.id,
+                position=position,
+                updated_by=who.user_id,
+            )
+        )
+    return len(open_actions)
+
+
+def _check(draft: Draft, row: Assessment) -> None:
+    questionnaire = questionnaires.definition_of(row.questionnaire_version)
+    if problems := rules.draft_problems(draft, questionnaire, _):
+        raise InvalidInput(_("De actie kan zo niet worden opgeslagen."), problems)
+
+
+def _fill(action: Action, draft: Draft) -> None:
+    action.title, action.owner, action.note = draft.title.strip(), draft.owner.strip(), draft.note
+    action.due, action.status, action.question_id = draft.due, draft.status, draft.question_id
+
+
+def _details(action: Action) -> dict[str, object]:
+    """What the audit trail keeps of an action."""
+    return {
+        "vraag": action.question_id,
+        "titel": action.title,
+        "trekker": action.owner,
+        "gereedOp": action.due.isoformat() if action.due else None,
+        "status": str(action.status),
+        "toelichting": action.note,
+    }
+
+
+def _action(
+    session: Session, assessment_id: uuid.UUID, action_id: uuid.UUID | str, lock: bool = False
+) -> Action:
+    try:
+        key = action_id if isinstance(action_id, uuid.UUID) else uuid.UUID(action_id)
+    except ValueError:
+        key = None
+    found = None
+    if key is not None:
+        query = select(Action).filter_by(id=key, assessment_id=assessment_id)
+        found = session.scalar(query.with_for_update() if lock else query)
+    if found is None:
+        raise NotFound(_("Actie {id} bestaat niet in deze zelfevaluatie.").format(id=action_id))
+    return found
+
+
+_ORIGIN = select(Action.id, Assessment.year).join(Assessment, Assessment.id == Action.assessment_id)
+
+
+def _views(session: Session, assessment_id: uuid.UUID) -> list[ActionView]:
+    rows = session.scalars(
+        select(Action).filter_by(assessment_id=assessment_id).order_by(Action.position)
+    ).all()
+    origins = _origins(session, [r.carried_from_id for r in rows if r.carried_from_id])
+    return [_as_view(r, origins) for r in rows]
+
+
+def _view(session: Session, action: Action) -> ActionView:
+    ids = [action.carried_from_id] if action.carried_from_id else []
+    return _as_view(action, _origins(session, ids))
+
+
+def _origins(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Origin]:
+    if not ids:
+        return {}
+    found = session.execute(_ORIGIN.where(Action.id.in_(ids)))
+    return {action_id: Origin(action_id, year) for action_id, year in found}
+
+
+def _as_view(row: Action, origins: dict[uuid.UUID, Origin]) -> ActionView:
+    return ActionView(
+        id=row.id,
+        question_id=row.question_id,
+        title=row.title,
+        owner=row.owner,
+        due=row.due,
+        status=ActionStatus(row.status),
+        note=row.note,
+        carried_from=origins.get(row.carried_from_id) if row.carried_from_id else None,
+        version=row.version,
+        updated_at=row.updated_at,
+    )
