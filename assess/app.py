@@ -23,6 +23,7 @@ from assess.web.api import GemeentenController, VragenlijstenController
 from assess.web.api_actions import ActiesController
 from assess.web.api_assessments import GemeenteZelfevaluatiesController, ZelfevaluatieController
 from assess.web.api_benchmark import BenchmarkController
+from assess.web.api_workbook import WerkboekController
 from assess.web.auth import BearerTokenAuth, session_auth
 from assess.web.deps import end_transaction, provide_session
 from assess.web.errors import EXCEPTION_HANDLERS
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> Litestar:
             GemeenteZelfevaluatiesController,
             ZelfevaluatieController,
             ActiesController,
+            WerkboekController,
             BenchmarkController,
         ],
         middleware=[DefineMiddleware(BearerTokenAuth)],

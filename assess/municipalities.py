@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -114,3 +115,9 @@ def _dutch(message: str) -> str:
     if "missing required field" in message:
         return f"verplicht veld ontbreekt: {message.rsplit('`', 2)[-2]}"
     return f"ongeldige waarde in kolom {name}"
+
+
+def file_slug(name: str, code: str) -> str:
+    """A gemeente's name for a file name: ASCII, lower case ('s-Hertogenbosch: s-hertogenbosch)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or code.lower()

@@ -45,6 +45,7 @@ from litestar.middleware import DefineMiddleware
 
 from assess.framework.publication import band
 from assess.web.auth import BearerTokenAuth
+from assess.web.downloads import XLSX
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +66,7 @@ READS = [
     "GET-vergelijking",
     "GET-rapport",
     "GET-acties",
+    "GET-werkboek",
 ]
 WRITES = [
     "PUT-antwoord",
@@ -75,6 +77,7 @@ WRITES = [
     "POST-indienen-deling",
     "POST-actie",  # the action plan lives on after submission
     "PUT-actie-onbekend",  # an action id that is not in the assessment
+    "POST-werkboek-kapot",  # not a workbook: 400 for whoever may write, after the access check
 ]
 ITEM_ENDPOINTS = READS + WRITES
 COLLECTION_ENDPOINTS = ["GET-lijst", "POST-aanmaken", "POST-aanmaken-bestaand"]
@@ -95,6 +98,8 @@ PRIVATE_ROUTES = {
     ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/acties"),
     ("POST", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/acties"),
     ("PUT", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/acties/{actie_id:uuid}"),
+    ("GET", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/werkboek"),
+    ("POST", "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}/werkboek"),
     ("GET", "/api/v1/benchmarks/{jaar:int}"),
     ("GET", "/api/v1/benchmarks/{jaar:int}/export"),
     ("GET", "/api/v1/benchmarks/{jaar:int}/publicaties"),
@@ -154,6 +159,11 @@ def request_item(world: World, role: str, endpoint: str, item_id: uuid.UUID, ite
         return client.put(
             f"{path}/acties/{uuid.uuid4()}", json={"titel": "MATRIX"}, headers=headers
         )
+    if endpoint == "GET-werkboek":
+        return client.get(f"{path}/werkboek", headers=headers)
+    if endpoint == "POST-werkboek-kapot":
+        xlsx = {**headers, "Content-Type": XLSX}
+        return client.post(f"{path}/werkboek", content=b"PK not a workbook", headers=xlsx)
     raise AssertionError(endpoint)
 
 
@@ -266,6 +276,8 @@ def item_expected(role: str, endpoint: str, item: Item | None) -> int:
         return 201
     if endpoint == "PUT-actie-onbekend":
         return 404
+    if endpoint == "POST-werkboek-kapot":
+        return 409 if item.submitted else 400
     if endpoint in ("PUT-antwoord", "PUT-regio", "PUT-deling"):  # sharing is fixed at submission
         return 409 if item.submitted else 200
     if endpoint == "PUT-antwoord-verouderd":  # A1 is answered: version 0 is stale
@@ -292,6 +304,9 @@ def test_assessment(world, role, endpoint, side, kind):
         return
     if expected >= 400:
         assert_problem(world, response, expected)
+        return
+    if endpoint == "GET-werkboek":
+        assert response.headers["content-type"].startswith(XLSX)
         return
     if endpoint == "GET-rapport":
         assert response.headers["content-type"] == "application/pdf"

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi import checks as _openapi_checks  # noqa: F401  
 from assess import security
 from assess.app import create_app
 from assess.config import Settings
+from assess.exports import FORMATS, ExportFormat
 from assess.framework.answers import Answer
 from assess.services import accounts, answering, answers
 from assess.services import tokens as token_service
@@ -42,8 +43,9 @@ CHECKS = CHECK_REGISTRY.get_all()  # every check schemathesis has, OpenAPI ones 
 # a random If-Match), an assessment that exists or is submitted (409), a gemeente without access.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "412", "429"]
 # An answer also follows its question's rules, which one shared schema cannot state (whether
-# "nvt" or "regionaal" is allowed for this question), and an action names a question of its
-# assessment's questionnaire and a due date from 2000 to 2100: there a valid body may get 400.
+# "nvt" or "regionaal" is allowed for this question), an action names a question of its
+# assessment's questionnaire and a due date from 2000 to 2100, and a workbook is a file whose
+# cells are checked one by one: there a valid body may get 400.
 CONFIG = {
     "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}},
     "operations": [
@@ -51,10 +53,12 @@ CONFIG = {
             "include-operation-id": operation,
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}},
         }
-        for operation in ("putAntwoord", "postActie", "putActie")
+        for operation in ("putAntwoord", "postActie", "putActie", "postWerkboek")
     ],
 }
 PROBLEM_JSON = "application/problem+json"
+# a workbook upload is a file: send what schemathesis makes of `format: binary` as it is
+schemathesis.serializer.alias(FORMATS[ExportFormat.XLSX], "application/octet-stream")
 
 
 def openapi_document() -> dict[str, Any]:

@@ -21,7 +21,7 @@ from assess.db.models import Action, Assessment, utcnow
 from assess.errors import InvalidInput, NotFound, StaleVersion
 from assess.framework import action_plan as rules
 from assess.framework.action_plan import Draft, Proposal
-from assess.framework.vocabulary import ActionStatus
+from assess.framework.vocabulary import ActionStatus, Status
 from assess.i18n import _
 from assess.services import audit, questionnaires
 from assess.services.assessments import readable_row, view, writable_row
@@ -54,6 +54,7 @@ class Plan:
     actions: list[ActionView]
     proposals: list[Proposal]  # gaps and 'weet ik niet' without an action yet
     writable: bool  # the principal may add and change actions
+    submitted: bool  # answers are fixed (a workbook can no longer be read in)
 
 
 def plan(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Plan:
@@ -67,6 +68,7 @@ def plan(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Pl
         actions=actions,
         proposals=rules.proposals(item.analysis(), item.questionnaire, planned, _),
         writable=can_write(who, row.municipality_code),
+        submitted=row.status == Status.SUBMITTED,
     )
 
 

@@ -1,10 +1,11 @@
-"""File downloads that API and pages share: the PDF report, benchmark exports."""
+"""File downloads that API and pages share: the PDF report, benchmark exports, the workbook."""
 
 from __future__ import annotations
 
 from litestar import Response
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
+from assess.exports import FORMATS, ExportFormat
 from assess.services.benchmark import Download
 from assess.services.reports import ReportFile
 
@@ -35,3 +36,12 @@ def file_download(download: Download) -> Response[bytes]:
         media_type=download.media_type,
         headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
     )
+
+
+XLSX = FORMATS[ExportFormat.XLSX]
+MAX_WORKBOOK = 2 * 1024 * 1024  # a filled-in workbook is some tens of kilobytes
+
+
+def workbook_download(content: bytes, filename: str) -> Response[bytes]:
+    disposition = f'attachment; filename="{filename}"'
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})

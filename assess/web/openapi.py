@@ -23,7 +23,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, Contact, SecurityScheme, Server
 from litestar.response import Response
 
-from assess.exports import FORMATS
+from assess.exports import FORMATS, ExportFormat
 from assess.web.middleware import API_VERSION
 
 BASE = "/api/v1"
@@ -33,6 +33,8 @@ DOCUMENT_KEY = "openapi_document"
 SCHEMAS = "#/components/schemas/"
 # Operations that answer a file in one of several formats (Litestar documents only one).
 FILE_RESPONSES = {"exportBenchmark": tuple(FORMATS.values())}
+# Operations whose body is a file the handler reads itself (Litestar documents no body).
+FILE_BODIES = {"postWerkboek": FORMATS[ExportFormat.XLSX]}
 # OpenAPI links: what a client (and schemathesis's stateful phase) can do next with an answer,
 # so the document describes the officer's path: create -> answer -> submit -> analyse -> report.
 _ASSESSMENT = {"zelfevaluatie_id": "$response.body#/id"}
@@ -116,6 +118,9 @@ def finish(generated: dict[str, Any]) -> dict[str, Any]:
                     }
                     for target in targets
                 }
+            if media_type := FILE_BODIES.get(operation.get("operationId", "")):
+                binary = {"schema": {"type": "string", "format": "binary"}}
+                operation["requestBody"] = {"required": True, "content": {media_type: binary}}
             if formats := FILE_RESPONSES.get(operation.get("operationId", "")):
                 binary = {"schema": {"type": "string", "format": "binary"}}
                 operation["responses"]["200"]["content"] = dict.fromkeys(formats, binary)

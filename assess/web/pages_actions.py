@@ -7,25 +7,29 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, get, post
-from litestar.params import PathParameter
+from litestar import Controller, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, PathParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 from sqlalchemy.orm import Session
 
 from assess.access import Principal
-from assess.errors import InvalidInput, StaleVersion
+from assess.errors import Conflict, InvalidInput, StaleVersion
 from assess.framework.action_plan import Draft
 from assess.framework.vocabulary import ActionStatus
 from assess.i18n import _
-from assess.services import action_plan
+from assess.services import action_plan, workbook
 from assess.web.deps import Db, viewer
+from assess.web.downloads import MAX_WORKBOOK, workbook_download
 from assess.web.pages import AnyRequest, Form, page, text
 
 AssessmentId = Annotated[UUID, PathParameter()]
 ActionId = Annotated[UUID, PathParameter()]
 NEW = "nieuw"  # the form of an own action to add
 FIELDS = ("titel", "trekker", "gereedOp", "status", "toelichting")
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 def draft_of(form: dict[str, Any]) -> tuple[Draft | None, dict[str, str]]:
@@ -67,6 +71,8 @@ class ActionPlanPages(Controller):
         typed: dict[str, str] | None = None,
         problems: dict[str, str] | None = None,
         message: str | None = None,
+        summary: list[tuple[str, str]] | None = None,
+        done: str | None = None,
     ) -> Template:
         return page(
             "actieplan.html",
@@ -77,8 +83,10 @@ class ActionPlanPages(Controller):
             formulier=form,  # the form the typed values and problems belong to
             getypt=typed or {},
             fouten=problems or {},
-            fouten_overzicht=[(f"{form}-{k}", v) for k, v in (problems or {}).items()],
+            fouten_overzicht=summary or [(f"{form}-{k}", v) for k, v in (problems or {}).items()],
             melding=message,
+            gelukt=done,
+            werkboek_fout=bool(summary),
         )
 
     @get(sync_to_thread=True)
@@ -136,3 +144,36 @@ class ActionPlanPages(Controller):
         return Redirect(
             f"/zelfevaluaties/{zelfevaluatie_id}/actieplan#actie-{actie_id}", status_code=303
         )
+
+    @get("/werkboek.xlsx", sync_to_thread=True)
+    def download_workbook(
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId
+    ) -> Response[bytes]:
+        return workbook_download(*workbook.export(db, viewer(request), zelfevaluatie_id))
+
+    @post(
+        "/werkboek",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        request_max_body_size=MAX_WORKBOOK,
+    )
+    def upload_workbook(
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId, data: Upload
+    ) -> Template:
+        who = viewer(request)
+        upload = data.get("werkboek")
+        content = upload.file.read() if isinstance(upload, UploadFile) else b""
+        try:
+            if not content:
+                raise InvalidInput(_("Kies het ingevulde werkboek (.xlsx)."), {})
+            done = workbook.import_(db, who, zelfevaluatie_id, content)
+        except (InvalidInput, Conflict) as exc:
+            cells = getattr(exc, "invalid_params", None) or {}
+            summary = [("werkboek", f"{cell}: {reason}") for cell, reason in cells.items()]
+            summary = summary or [("werkboek", exc.detail)]
+            return self._render(db, who, zelfevaluatie_id, exc.status, summary=summary)
+        message = _(
+            "Werkboek ingelezen. Antwoorden gewijzigd: {a}; acties gewijzigd: {g}; "
+            "acties toegevoegd: {t}."
+        ).format(a=done.answers_changed, g=done.actions_changed, t=done.actions_added)
+        return self._render(db, who, zelfevaluatie_id, done=message)

@@ -102,3 +102,9 @@ class Actieplan(msgspec.Struct, rename="camel"):
     @classmethod
     def of(cls, plan: Plan) -> Actieplan:
         return cls([Actie.of(a) for a in plan.actions], [Voorstel.of(p) for p in plan.proposals])
+
+
+class Ingelezen(msgspec.Struct, rename="camel"):
+    antwoorden_gewijzigd: int
+    acties_gewijzigd: int
+    acties_toegevoegd: int
