@@ -22,7 +22,7 @@ from assess.framework.scoring import Scores, score
 from assess.framework.vocabulary import PeerGroup, Status
 from assess.services import publications, questionnaires, register
 from assess.services.assessments import AssessmentView, may_read, readable_row, view
-from assess.services.comparison import PeerComparison, compare_with_group
+from assess.services.comparison import PeerComparison, compare_with_groups
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,9 @@ def results(
         item=item,
         gemeente=gemeente,
         analysis=item.analysis(),
-        comparisons=[
-            compare_with_group(session, who, item, gemeente, group, snapshot, min_group_size)
-            for group in PeerGroup
-        ],
+        comparisons=compare_with_groups(
+            session, who, item, gemeente, PeerGroup, snapshot, min_group_size
+        ),
         trend=earlier_years(session, who, row),
         min_group_size=min_group_size,
     )
