@@ -58,7 +58,10 @@ def peer_comparison(
     item = get(session, who, assessment_id)
     gemeente = register.gemeente(session, item.municipality_code)
     snapshot = publications.latest_snapshot(session, item.year)
-    [found] = compare_with_groups(session, who, item, gemeente, [group], snapshot, min_group_size)
+    scores = score(item.questionnaire, item.confirmed_values())
+    [found] = compare_with_groups(
+        session, who, item, scores, gemeente, [group], snapshot, min_group_size
+    )
     return found
 
 
@@ -66,15 +69,16 @@ def compare_with_groups(
     session: Session,
     who: Principal,
     item: AssessmentView,
+    scores: Scores,
     gemeente: register.Gemeente,
     groups: Iterable[PeerGroup],
     snapshot: Snapshot | None,
     min_group_size: int,
 ) -> list[PeerComparison]:
-    """For an assessment the caller has already read through `assessments.get`, against the
-    year's latest publication (`publications.latest_snapshot`), if there is one. The own
-    scores are computed once for all the groups."""
-    questionnaire, own = _own_scores(session, item, snapshot)
+    """For an assessment the caller has already read through `assessments.get` and scored
+    (`scores`, on its own questionnaire), against the year's latest publication
+    (`publications.latest_snapshot`), if there is one."""
+    questionnaire, own = _own_scores(session, item, scores, snapshot)
     found = []
     for group in groups:
         grouping = Grouping(group.value)
@@ -124,11 +128,11 @@ def _members(snapshot: Snapshot, grouping: Grouping, value: str | None) -> list[
 
 
 def _own_scores(
-    session: Session, item: AssessmentView, snapshot: Snapshot | None
+    session: Session, item: AssessmentView, scores: Scores, snapshot: Snapshot | None
 ) -> tuple[Questionnaire, dict[ScoreKey, float | None]]:
     """The assessment's scores on the publication's questionnaire version."""
     if snapshot is None or snapshot.publication.version == item.questionnaire.versie:
-        return item.questionnaire, own_scores(score(item.questionnaire, item.confirmed_values()))
+        return item.questionnaire, own_scores(scores)
     target = questionnaires.get(
         session, snapshot.publication.questionnaire, snapshot.publication.version
     )

@@ -59,12 +59,13 @@ def results(
     item = view(row, who)
     gemeente = register.gemeente(session, item.municipality_code)
     snapshot = publications.latest_snapshot(session, item.year)
+    analysis = item.analysis()
     return Results(
         item=item,
         gemeente=gemeente,
-        analysis=item.analysis(),
+        analysis=analysis,
         comparisons=compare_with_groups(
-            session, who, item, gemeente, PeerGroup, snapshot, min_group_size
+            session, who, item, analysis.scores, gemeente, PeerGroup, snapshot, min_group_size
         ),
         trend=earlier_years(session, who, row),
         min_group_size=min_group_size,
