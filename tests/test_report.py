@@ -764,6 +764,19 @@ def test_cli_batch_renders_in_parallel_and_reports_a_failure(cli_home, tmp_path)
     assert "Rapporten 2025: 2 van 2 klaar, nog ongeveer 0 s" in result.stderr
 
 
+def test_without_a_terminal_the_batch_says_every_few_reports_how_far_it_is(capsys):
+    from assess.cli.reports import _progress
+
+    with _progress(20, "Rapporten 2025") as done:
+        for _ in range(20):
+            done()
+    lines = capsys.readouterr().err.splitlines()
+    assert [
+        int(re.match(r"Rapporten 2025: (\d+) van 20 klaar, nog ongeveer \d+ s$", line)[1])
+        for line in lines
+    ] == list(range(2, 21, 2))
+
+
 def test_sigterm_stops_a_batch_at_once_and_leaves_no_process(cli_home, tmp_path):
     """As a scheduler stops a job: the workers end, nothing is written afterwards, and what
     was not made is listed."""
