@@ -217,13 +217,13 @@ def latest_snapshot(session: Session, year: int) -> Snapshot | None:
     snapshot = _decoded.get(key)
     if snapshot is None:
         snapshot = _snapshot(session.get_one(PublicationRow, found.id))
+        if len(_decoded) >= MAX_DECODED:
+            _decoded.clear()  # rare, and safe for the request threads, unlike evicting one
         _decoded[key] = snapshot
-        while len(_decoded) > MAX_DECODED:
-            del _decoded[next(iter(_decoded))]
     return snapshot
 
 
-MAX_DECODED = 8  # the latest of a few years; a web process rarely reads older ones
+MAX_DECODED = 8  # the latest of a few years; one replaced by a newer is never read again
 _decoded: dict[tuple[int, datetime], Snapshot] = {}
 
 
