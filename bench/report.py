@@ -217,7 +217,7 @@ def main() -> None:
     f = measure(args.database_url, args.gemeente, args.year, args.repeat, args.limit)
     speedup = f.one_by_one / f.parallel
     rows = [
-        ("stylesheet + fonts, once per process", f.warm_up, ""),
+        ("stylesheet, fonts, template: once per process", f.warm_up, ""),
         ("bare WeasyPrint, CSS + fonts per call", f.naive, "1.00"),
         ("bare WeasyPrint, parsed CSS reused", f.reused, f"{f.reused / f.naive:.2f}"),
         ("  project: gather the data", f.gather, ""),

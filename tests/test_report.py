@@ -9,6 +9,7 @@ PDF use a stand-in renderer.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import os
 import re
@@ -46,6 +47,7 @@ from assess.services import (
     results,
 )
 from assess.services.assessments import AssessmentView
+from assess.services.reports import cache_key
 
 from conftest import OTHER, OWN, SYSTEM, bearer, officer, submit_quickly
 
@@ -447,17 +449,33 @@ def fake_renderer(monkeypatch) -> list[str]:
 
     def fake(html: str, fetcher: Any = None) -> bytes:
         rendered.append(html)
-        return b"%PDF-1.7 stand-in " + reports.cache_key(html).encode()
+        return b"%PDF-1.7 stand-in " + hashlib.sha256(html.encode()).hexdigest().encode()
 
     monkeypatch.setattr(report, "html_to_pdf", fake)
     return rendered
+
+
+@pytest.fixture
+def html_renders(monkeypatch) -> list[str]:
+    """Counts the Jinja renders of report HTML (a cache hit must not need one)."""
+    templates: list[str] = []
+    render_html = report.render_html
+
+    def counted(context: dict[str, Any], language: str = i18n.DEFAULT, **options: Any) -> str:
+        templates.append(language)
+        return render_html(context, language, **options)
+
+    monkeypatch.setattr(report, "render_html", counted)
+    return templates
 
 
 def cache_rows(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(ReportCache)) or 0
 
 
-def test_submitted_report_is_cached_by_content(factory, questionnaire, fake_renderer, memory):
+def test_submitted_report_is_cached_by_content(
+    factory, questionnaire, fake_renderer, html_renders, memory
+):
     all_two = {q.id: Answer("2") for q in questionnaire.questions()}
     reader = officer(OWN)
     with factory() as s, s.begin():
@@ -468,11 +486,13 @@ def test_submitted_report_is_cached_by_content(factory, questionnaire, fake_rend
     memory.clear()  # the next hit must come from the database
     with factory() as s, s.begin():
         again = reports.report_file(s, reader, own.id, 5, memory=memory)
-        assert (again.cached, again.pdf, len(fake_renderer)) == (True, first.pdf, 1)
+        assert (again.cached, again.pdf, again.key) == (True, first.pdf, first.key)
+        assert (len(fake_renderer), len(html_renders)) == (1, 1)  # no HTML made for a hit
     with factory() as s, s.begin():  # a submission alone changes no peer figure
         submitted(s, OTHER, YEAR, all_two)
     with factory() as s, s.begin():
         assert reports.report_file(s, reader, own.id, 5, memory=memory).cached
+        assert len(html_renders) == 1
     with factory() as s, s.begin():  # a publication does
         others = dict.fromkeys(others_outside_overijssel(s, 10), "1")
         submit_quickly(s, questionnaire, YEAR, others)
@@ -484,6 +504,63 @@ def test_submitted_report_is_cached_by_content(factory, questionnaire, fake_rend
         assert cache_rows(s) == 1  # the stale entry is gone
         english = reports.report_file(s, reader, own.id, 5, "en", memory=memory)
         assert (english.cached, len(fake_renderer), cache_rows(s)) == (False, 3, 2)
+        assert len({first.key, changed.key, english.key}) == 3
+
+
+def test_cache_key_changes_with_everything_the_report_shows(reports, monkeypatch):
+    """Same data, same key; any change to what the PDF shows, or to what it is made with,
+    gives another key."""
+    data = reports.data
+    key = cache_key(data)
+    assert cache_key(dataclasses.replace(data)) == key
+    first = data.questionnaire.questions()[0].id
+    answer = msgspec.structs.replace(data.answers[first], code="3")
+    peer = data.comparisons[-1]
+    figures = msgspec.structs.replace(peer.comparison, n=peer.comparison.n + "0")
+    changed = [
+        dataclasses.replace(data, answers={**data.answers, first: answer}),
+        dataclasses.replace(data, language="en"),
+        dataclasses.replace(data, made=date(2031, 1, 1)),
+        dataclasses.replace(
+            data,
+            comparisons=[
+                *data.comparisons[:-1],
+                dataclasses.replace(peer, comparison=figures),
+            ],
+        ),
+    ]
+    keys = {cache_key(d) for d in changed}
+    assert key not in keys and len(keys) == len(changed)
+    monkeypatch.setattr(report, "fingerprint", lambda: "another template")
+    assert cache_key(data) != key
+
+
+def test_fingerprint_covers_assets_templates_translations_and_code(tmp_path, monkeypatch):
+    """What turns the data into a PDF: the report's own files, the web templates it imports
+    (charts.html), the translations and the code (such as the ReportData properties)."""
+    files = {
+        "reports/report.css": "p {}",
+        "reports/fonts/a.woff2": "font",
+        "assess/web/templates/charts.html": "{% macro bars() %}{% endmacro %}",
+        "assess/locale/en/LC_MESSAGES/messages.mo": "catalog",
+        "assess/services/reports.py": "TOP_ACTIONS = 5",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "assess/web/static").mkdir()
+    (tmp_path / "assess/web/static/site.css").write_text("body {}")
+    monkeypatch.setattr(report, "PACKAGE", tmp_path / "assess")
+    monkeypatch.setattr(report, "REPORTS", tmp_path / "reports")
+    digest = report.fingerprint.__wrapped__
+    before = digest()
+    (tmp_path / "assess/web/static/site.css").write_text("body { margin: 0 }")
+    assert digest() == before  # the web pages' own CSS is not in a report
+    seen = {before}
+    for name in files:
+        (tmp_path / name).write_text(files[name] + " changed")
+        seen.add(digest())
+    assert len(seen) == len(files) + 1
 
 
 def test_concept_report_is_cached_in_memory_only_until_an_answer_changes(
@@ -711,6 +788,19 @@ def test_cli_batch_renders_in_parallel_and_reports_a_failure(cli_home, tmp_path)
     assert time.perf_counter() - started < 240
     # without a terminal: a line per step with the count and the time to go
     assert "Rapporten 2025: 2 van 2 klaar, nog ongeveer 0 s" in result.stderr
+
+
+def test_without_a_terminal_the_batch_says_every_few_reports_how_far_it_is(capsys):
+    from assess.cli.reports import _progress
+
+    with _progress(20, "Rapporten 2025") as done:
+        for _ in range(20):
+            done()
+    lines = capsys.readouterr().err.splitlines()
+    assert [
+        int(re.match(r"Rapporten 2025: (\d+) van 20 klaar, nog ongeveer \d+ s$", line)[1])
+        for line in lines
+    ] == list(range(2, 21, 2))
 
 
 def test_sigterm_stops_a_batch_at_once_and_leaves_no_process(cli_home, tmp_path):

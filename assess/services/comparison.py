@@ -8,6 +8,7 @@ version, so that both sides count the same questions.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,35 +58,47 @@ def peer_comparison(
     item = get(session, who, assessment_id)
     gemeente = register.gemeente(session, item.municipality_code)
     snapshot = publications.latest_snapshot(session, item.year)
-    return compare_with_group(session, who, item, gemeente, group, snapshot, min_group_size)
+    scores = score(item.questionnaire, item.confirmed_values())
+    [found] = compare_with_groups(
+        session, who, item, scores, gemeente, [group], snapshot, min_group_size
+    )
+    return found
 
 
-def compare_with_group(
+def compare_with_groups(
     session: Session,
     who: Principal,
     item: AssessmentView,
+    scores: Scores,
     gemeente: register.Gemeente,
-    group: PeerGroup,
+    groups: Iterable[PeerGroup],
     snapshot: Snapshot | None,
     min_group_size: int,
-) -> PeerComparison:
-    """For an assessment the caller has already read through `assessments.get`, against the
-    year's latest publication (`publications.latest_snapshot`), if there is one."""
-    grouping = Grouping(group.value)
-    kind = _(register.GROUPING_LABELS[grouping])
-    value = gemeente.group_value(grouping)
-    label = kind if grouping is Grouping.ALL else f"{kind} {value or _('onbekend')}"
-    questionnaire, own = _own_scores(session, item, snapshot)
-    return PeerComparison(
-        assessment_id=item.id,
-        questionnaire=questionnaire,
-        group=group,
-        label=label,
-        year=item.year,
-        comparison=_group(session, who, snapshot, grouping, value, item, label, min_group_size),
-        own=own,
-        published_at=snapshot.publication.published_at if snapshot else None,
-    )
+) -> list[PeerComparison]:
+    """For an assessment the caller has already read through `assessments.get` and scored
+    (`scores`, on its own questionnaire), against the year's latest publication
+    (`publications.latest_snapshot`), if there is one."""
+    questionnaire, own = _own_scores(session, item, scores, snapshot)
+    found = []
+    for group in groups:
+        grouping = Grouping(group.value)
+        kind = _(register.GROUPING_LABELS[grouping])
+        value = gemeente.group_value(grouping)
+        label = kind if grouping is Grouping.ALL else f"{kind} {value or _('onbekend')}"
+        comparison = _group(session, who, snapshot, grouping, value, item, label, min_group_size)
+        found.append(
+            PeerComparison(
+                assessment_id=item.id,
+                questionnaire=questionnaire,
+                group=group,
+                label=label,
+                year=item.year,
+                comparison=comparison,
+                own=own,
+                published_at=snapshot.publication.published_at if snapshot else None,
+            )
+        )
+    return found
 
 
 def _group(
@@ -115,11 +128,11 @@ def _members(snapshot: Snapshot, grouping: Grouping, value: str | None) -> list[
 
 
 def _own_scores(
-    session: Session, item: AssessmentView, snapshot: Snapshot | None
+    session: Session, item: AssessmentView, scores: Scores, snapshot: Snapshot | None
 ) -> tuple[Questionnaire, dict[ScoreKey, float | None]]:
     """The assessment's scores on the publication's questionnaire version."""
     if snapshot is None or snapshot.publication.version == item.questionnaire.versie:
-        return item.questionnaire, own_scores(item.analysis().scores)
+        return item.questionnaire, own_scores(scores)
     target = questionnaires.get(
         session, snapshot.publication.questionnaire, snapshot.publication.version
     )

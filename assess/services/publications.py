@@ -201,13 +201,30 @@ def _tables(row: PublicationRow) -> Publication:
 
 
 def latest_snapshot(session: Session, year: int) -> Snapshot | None:
-    """The newest publication of a year with its contributors, for the officers' comparison."""
-    row = session.scalars(
-        select(PublicationRow)
+    """The newest publication of a year with its contributors, for the officers' comparison.
+
+    Decoded once per process: a publication never changes. Its id and time together name it
+    (SQLite can give a rolled-back publication's id to the next one)."""
+    found = session.execute(
+        select(PublicationRow.id, PublicationRow.published_at)
         .where(PublicationRow.year == year)
         .order_by(PublicationRow.number.desc())
+        .limit(1)
     ).first()
-    return _snapshot(row) if row is not None else None
+    if found is None:
+        return None
+    key = (found.id, found.published_at)
+    snapshot = _decoded.get(key)
+    if snapshot is None:
+        snapshot = _snapshot(session.get_one(PublicationRow, found.id))
+        if len(_decoded) >= MAX_DECODED:
+            _decoded.clear()  # rare, and safe for the request threads, unlike evicting one
+        _decoded[key] = snapshot
+    return snapshot
+
+
+MAX_DECODED = 8  # the latest of a few years; one replaced by a newer is never read again
+_decoded: dict[tuple[int, datetime], Snapshot] = {}
 
 
 def tables(session: Session, year: int, number: int | None = None) -> Publication:

@@ -3,10 +3,12 @@
 `gather` takes the results exactly as the results page shows them to the same principal
 (`results.results`), in plain values, so the HTML and PDF are made outside the session.
 `report_file` renders it and, for a submitted assessment, keeps the PDF in the database
-cache keyed by `cache_key`: a digest of the rendered HTML and of the report assets, so a
-changed answer, a new peer figure, another language or a new template gives a new key and a
-repeat download of the same content is served from the cache. A web process also keeps the
-latest PDFs in memory (`MemoryCache`, owned by the app); the command line renders afresh.
+cache keyed by `cache_key`: a digest of the gathered data (which holds the language and the
+day the report is made) and of the code, templates and assets that turn it into a PDF, so a
+changed answer, a new peer figure, another language or a new template gives a new key, and a
+repeat download of the same content is served from the cache without rendering the HTML. A
+web process also keeps the latest PDFs in memory (`MemoryCache`, owned by the app); the
+command line renders afresh.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from babel.dates import format_date
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -204,10 +207,11 @@ def render_html(data: ReportData) -> str:
     return report.render_html(context(data), data.language)
 
 
-def cache_key(html: str) -> str:
-    """The cache key of a report: its HTML plus everything else that shapes the PDF."""
+def cache_key(data: ReportData) -> str:
+    """The cache key of a report: its data, canonically encoded (msgpack keeps the fields'
+    order and takes the scores' tuple keys), and everything else that shapes the PDF."""
     digest = hashlib.sha256(report.fingerprint().encode())
-    digest.update(html.encode())
+    digest.update(msgspec.msgpack.encode(data))
     return digest.hexdigest()
 
 
@@ -276,11 +280,10 @@ def report_file(
     caller's transaction commits it), and every PDF briefly in `memory` when given.
     """
     data = gather(session, who, assessment_id, min_group_size, language)
-    html = render_html(data)
     name = filename(data)
     if not use_cache:
-        return ReportFile(name, report.html_to_pdf(html), cached=False)
-    key = cache_key(html)
+        return ReportFile(name, report.html_to_pdf(render_html(data)), cached=False)
+    key = cache_key(data)
     pdf = memory.get(key) if memory else None
     if pdf is None and data.submitted:
         pdf = session.scalar(select(ReportCache.pdf).where(ReportCache.key == key))
@@ -288,7 +291,7 @@ def report_file(
         if memory:
             memory.put(key, pdf)
         return ReportFile(name, pdf, cached=True, key=key)
-    pdf = report.html_to_pdf(html)
+    pdf = report.html_to_pdf(render_html(data))
     if data.submitted:
         _store(session, key, uuid.UUID(data.assessment_id), data.language, pdf)
     if memory:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess.access import Principal
+from assess.db.models import Answer as AnswerRow
 from assess.db.models import Assessment
 from assess.framework import answers as rules
 from assess.framework.gaps import GapAnalysis
@@ -22,7 +23,7 @@ from assess.framework.scoring import Scores, score
 from assess.framework.vocabulary import PeerGroup, Status
 from assess.services import publications, questionnaires, register
 from assess.services.assessments import AssessmentView, may_read, readable_row, view
-from assess.services.comparison import PeerComparison, compare_with_group
+from assess.services.comparison import PeerComparison, compare_with_groups
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,14 @@ def results(
     item = view(row, who)
     gemeente = register.gemeente(session, item.municipality_code)
     snapshot = publications.latest_snapshot(session, item.year)
+    analysis = item.analysis()
     return Results(
         item=item,
         gemeente=gemeente,
-        analysis=item.analysis(),
-        comparisons=[
-            compare_with_group(session, who, item, gemeente, group, snapshot, min_group_size)
-            for group in PeerGroup
-        ],
+        analysis=analysis,
+        comparisons=compare_with_groups(
+            session, who, item, analysis.scores, gemeente, PeerGroup, snapshot, min_group_size
+        ),
         trend=earlier_years(session, who, row),
         min_group_size=min_group_size,
     )
@@ -83,19 +84,37 @@ def earlier_years(session: Session, who: Principal, row: Assessment) -> list[Tre
         .where(Assessment.year < row.year)
         .order_by(Assessment.year)
     )
+    readable = [old for old in earlier if may_read(session, who, old)]
+    given = _answers(session, [old.id for old in readable])
     known = questionnaires.stored(session)
     years = []
-    for old in earlier:
-        if not may_read(session, who, old):
-            continue
+    for old in readable:
         old_questionnaire = questionnaires.definition_of(old.questionnaire_version)
         mapping = carried_over(current, old_questionnaire, known)
-        old_answers = {
-            a.question_id: rules.Answer(a.code, a.regional, a.explanation, a.evidence)
-            for a in old.answers
-        }
+        old_answers = given[old.id]
         mapped = {new: old_answers[o] for new, o in mapping.items() if o in old_answers}
         years.append(
             TrendYear(old.year, old_questionnaire.versie, score(current, mapped), len(mapped))
         )
     return years
+
+
+def _answers(
+    session: Session, assessment_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, rules.Answer]]:
+    """The answers of these assessments in one statement, as plain values (no ORM rows to
+    build: the trend reads them for scoring only)."""
+    found: dict[uuid.UUID, dict[str, rules.Answer]] = {id_: {} for id_ in assessment_ids}
+    rows = session.execute(
+        select(
+            AnswerRow.assessment_id,
+            AnswerRow.question_id,
+            AnswerRow.code,
+            AnswerRow.regional,
+            AnswerRow.explanation,
+            AnswerRow.evidence,
+        ).where(AnswerRow.assessment_id.in_(assessment_ids))
+    )
+    for assessment_id, question_id, code, regional, explanation, evidence in rows:
+        found[assessment_id][question_id] = rules.Answer(code, regional, explanation, evidence)
+    return found
