@@ -34,10 +34,13 @@ from sqlalchemy.orm import Session
 
 from assess import i18n, labels, report
 from assess.db.models import Municipality, ReportCache
+from assess.framework.action_plan import Draft
 from assess.framework.answers import Answer
-from assess.framework.schema import Pillar, Questionnaire
+from assess.framework.schema import Pillar, Plateau, Questionnaire
+from assess.framework.vocabulary import ActionStatus
 from assess.services import (
     accounts,
+    action_plan,
     answering,
     answers,
     publications,
@@ -151,6 +154,14 @@ def rendered_reports(engine, questionnaire) -> Reports:
             concept = answering.start(session, SYSTEM, OTHER, YEAR)
             for q in questionnaire.questions()[:3]:
                 answers.save(session, SYSTEM, concept.id, q.id, Answer("2"))
+            first_gap = reports.gather(session, officer(OWN), own.id, 5).analysis.basis_gaps[0]
+            plan = [
+                Draft("Werkgroep zorgroute instellen", "team Zorg", date(YEAR + 1, 3, 1),
+                      ActionStatus.STARTED, question_id=first_gap.question_id),
+                Draft("Raadsinformatiebrief over de aanpak", "griffie"),
+            ]  # fmt: skip
+            for draft in plan:
+                action_plan.add(session, officer(OWN), own.id, draft)
             data = reports.gather(session, officer(OWN), own.id, 5)
             return Reports(
                 dutch=render(data),
@@ -194,30 +205,42 @@ def test_every_domain_is_listed_with_its_score(reports):
     assert f"de basisscore is {total} van de 100" in " ".join(reports.dutch.text.split())
 
 
-def test_gaps_are_listed_in_priority_order(reports):
-    text = section(reports.dutch.text, "Tekorten en aanbevelingen: actieplan", "Uit te zoeken")
+def test_the_action_plan_runs_basis_find_out_deepening_then_own_actions(reports):
+    text = section(reports.dutch.text, "Tekorten en aanbevelingen: actieplan", "Bijlage A.")
     listed = re.findall(r"^(\d+) ([A-F]\d{1,2}) ", text, re.M)
     analysis = reports.data.analysis
-    gaps = analysis.gaps
-    assert len(analysis.basis_gaps) > 5 and analysis.deepening_gaps
-    assert [question for _rank, question in listed] == [g.question_id for g in gaps]
-    assert [int(rank) for rank, _question in listed] == [
-        *range(1, len(analysis.basis_gaps) + 1),
-        *range(1, len(analysis.deepening_gaps) + 1),
+    assert len(analysis.basis_gaps) > 5 and analysis.deepening_gaps and analysis.unknowns
+    expected = [
+        *(g.question_id for g in analysis.basis_gaps),
+        *(u.question_id for u in analysis.unknowns if u.plateau == Plateau.BASIS),
+        *(u.question_id for u in analysis.unknowns if u.plateau == Plateau.VERDIEPING),
+        *(g.question_id for g in analysis.deepening_gaps),
     ]
-    assert gaps[0].recommendation.split()[0] in text
+    assert [question for _rank, question in listed] == expected
+    assert [int(rank) for rank, _question in listed] == list(range(1, len(expected) + 1))
+    headings = ["1. Basisniveau", "2. Uit te zoeken", "3. Verdieping", "4. Eigen acties"]
+    assert [text.index(h) for h in headings] == sorted(text.index(h) for h in headings)
     summary = section(reports.dutch.text, "Managementsamenvatting", "Scores per domein")
     top = re.findall(r"^Vraag ([A-F]\d{1,2})\. ", summary, re.M)
-    assert top == [g.question_id for g in gaps[:5]]
+    assert top == [g.question_id for g in analysis.gaps[:5]]
 
 
-def test_unknowns_have_their_own_list_with_whom_to_ask(reports):
-    text = section(reports.dutch.text, "Uit te zoeken", "Bijlage A.")
-    unknowns = reports.data.analysis.unknowns
-    assert unknowns
-    assert re.findall(r"^([A-F]\d{1,2}) ", text, re.M) == [u.question_id for u in unknowns]
-    assert unknowns[0].ask.split()[0] in text
-    assert not {u.question_id for u in unknowns} & {
+def test_the_action_plan_shows_owner_date_and_status_from_the_plan(reports):
+    text = " ".join(section(reports.dutch.text, "Tekorten en aanbevelingen", "Bijlage A.").split())
+    first = reports.data.analysis.basis_gaps[0]
+    assert f"1 {first.question_id} " in text and "Werkgroep zorgroute instellen" in text
+    assert first.action not in text  # the gemeente's own wording replaces the proposal
+    assert f"team Zorg 01-03-{YEAR + 1} bezig" in text
+    assert "eigen actie – Raadsinformatiebrief over de aanpak griffie gepland" in text
+    second = reports.data.analysis.basis_gaps[1]
+    assert second.action.split(".")[0] in text  # not in the plan yet: the proposal, room to write
+
+
+def test_what_to_find_out_says_with_whom(reports):
+    text = " ".join(section(reports.dutch.text, "2. Uit te zoeken", "3. Verdieping").split())
+    unknown = reports.data.analysis.unknowns[0]
+    assert f"Navragen bij: {unknown.ask}" in text and "weet ik niet" in text
+    assert not {u.question_id for u in reports.data.analysis.unknowns} & {
         g.question_id for g in reports.data.analysis.gaps
     }
 
@@ -264,7 +287,7 @@ def test_table_of_contents_page_numbers_and_running_header(reports):
     pages = [page.extract_text() for page in reader.pages]
     count = len(pages)
     toc = dict(re.findall(r"^(\S.*?) \.{5,}\s*(\d+)$", pages[1], re.M))
-    assert len(toc) == 9
+    assert len(toc) == 8
     for title, number in toc.items():
         page = pages[int(number) - 1]
         assert title in page, (title, number)
@@ -907,7 +930,7 @@ def test_the_table_of_contents_is_tagged_as_toc_with_an_item_per_chapter(reports
         tocs = [e for e in elements if e.S == pikepdf.Name.TOC]
         assert len(tocs) == 1
         items = [k for k in tocs[0].K if k.S == pikepdf.Name.TOCI]
-        assert len(items) == 9  # the chapters and appendices
+        assert len(items) == 8  # the chapters and appendices
         for item in items:
             parts = list(structure_elements(item.K))
             assert {"/Reference", "/Link"} <= {str(e.S) for e in parts}

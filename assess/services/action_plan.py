@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 import msgspec
 from sqlalchemy import func, select
@@ -21,6 +22,8 @@ from assess.db.models import Action, Assessment, utcnow
 from assess.errors import InvalidInput, NotFound, StaleVersion
 from assess.framework import action_plan as rules
 from assess.framework.action_plan import Draft, Proposal
+from assess.framework.gaps import GapAnalysis
+from assess.framework.schema import Plateau, Questionnaire
 from assess.framework.vocabulary import ActionStatus, Status
 from assess.i18n import _
 from assess.services import audit, questionnaires
@@ -55,6 +58,64 @@ class Plan:
     proposals: list[Proposal]  # gaps and 'weet ik niet' without an action yet
     writable: bool  # the principal may add and change actions
     submitted: bool  # answers are fixed (a workbook can no longer be read in)
+
+
+class Phase(StrEnum):
+    """The parts of the plan in the order it is worked through (and printed)."""
+
+    BASIS = "basis"
+    FIND_OUT = "uitzoeken"
+    DEEPENING = "verdieping"
+    OWN = "eigen"  # the gemeente's own actions, and those on a question that is no gap now
+
+
+class PlanLine(msgspec.Struct, frozen=True):
+    """One line of the printed plan: a proposal with the action the gemeente made of it (or
+    none yet), or an action of its own."""
+
+    number: int
+    phase: Phase
+    question_id: str | None
+    text: str
+    action: ActionView | None
+
+
+def phased(
+    actions: list[ActionView], analysis: GapAnalysis, questionnaire: Questionnaire
+) -> list[PlanLine]:
+    """The whole plan in phases: the basis gaps, what to find out, the deepening, then the
+    gemeente's own actions; each proposal with its actions (its own text and owner)."""
+    by_question: dict[str, list[ActionView]] = {}
+    for action in actions:
+        if action.question_id:
+            by_question.setdefault(action.question_id, []).append(action)
+    order = [Phase.BASIS, Phase.FIND_OUT, Phase.DEEPENING]
+    proposed = sorted(
+        rules.proposals(analysis, questionnaire, (), _),
+        key=lambda p: order.index(_phase(p)),
+    )
+    lines: list[tuple[Phase, str | None, str, ActionView | None]] = []
+    for proposal in proposed:
+        made: list[ActionView | None] = [*by_question.pop(proposal.question_id, [])]
+        for taken in made or [None]:
+            text = taken.title if taken else proposal.title
+            lines.append((_phase(proposal), proposal.question_id, text, taken))
+    used = {line[3].id for line in lines if line[3]}
+    lines += [(Phase.OWN, a.question_id, a.title, a) for a in actions if a.id not in used]
+    return [PlanLine(n, *line) for n, line in enumerate(lines, start=1)]
+
+
+def _phase(proposal: Proposal) -> Phase:
+    if proposal.find_out:
+        return Phase.FIND_OUT
+    return Phase.BASIS if proposal.plateau == Plateau.BASIS else Phase.DEEPENING
+
+
+def actions_of(
+    session: Session, who: Principal, assessment_id: uuid.UUID | str
+) -> list[ActionView]:
+    """The plan's actions in order, for whoever may read the assessment."""
+    return _views(session, readable_row(session, who, assessment_id).id)
 
 
 def plan(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Plan:

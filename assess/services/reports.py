@@ -34,12 +34,13 @@ from assess import i18n, labels, report
 from assess.access import Principal
 from assess.db.models import Assessment, ReportCache
 from assess.errors import NotFound
-from assess.framework.gaps import GapAnalysis, Unknown
+from assess.framework.gaps import Gap, GapAnalysis, Unknown
 from assess.framework.schema import Plateau, Question, Questionnaire
 from assess.framework.scoring import GroupScore, Scores, Verdict
 from assess.framework.vocabulary import Status
 from assess.i18n import _
-from assess.services import benchmark, questionnaires, register
+from assess.services import action_plan, benchmark, questionnaires, register
+from assess.services.action_plan import Phase, PlanLine
 from assess.services.assessments import AnswerView, readable_row
 from assess.services.comparison import PeerComparison
 from assess.services.results import TrendYear, results
@@ -73,6 +74,7 @@ class ReportData:
     trend: list[TrendYear]
     answers: dict[str, AnswerView]
     region: str | None
+    plan: list[PlanLine]  # the action plan in phases, with the gemeente's own actions
     made: Day  # the day the report was made (peer figures can change between two prints)
 
     @property
@@ -159,6 +161,13 @@ class ReportData:
         )
         return Action(text, unknown.question_id)
 
+    @property
+    def plan_phases(self) -> list[tuple[Phase, list[PlanLine]]]:
+        return [(p, found) for p in Phase if (found := [x for x in self.plan if x.phase == p])]
+
+    def gap(self, question_id: str) -> Gap | None:
+        return next((g for g in self.analysis.gaps if g.question_id == question_id), None)
+
     def question(self, question_id: str) -> Question:
         found = self.questionnaire.question(question_id)
         assert found is not None
@@ -195,6 +204,9 @@ def gather(
             trend=found.trend,
             answers=item.answers,
             region=item.region,
+            plan=action_plan.phased(
+                action_plan.actions_of(session, who, item.id), found.analysis, item.questionnaire
+            ),
             made=datetime.now(AMSTERDAM).date(),
         )
 
