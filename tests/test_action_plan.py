@@ -293,3 +293,55 @@ def test_the_page_takes_a_proposal_in_and_keeps_what_was_typed_on_an_error(
     )
     meta = html(signed_in.get(page_path)).select_one(".action-meta").get_text(" ", strip=True)
     assert "bezig" in meta and "Team Zorg" in meta and "2026-07-01" in meta
+
+
+def test_closed_gaps_are_last_years_basis_gaps_now_at_target(questionnaire):
+    basis = [q for q in questionnaire.questions() if q.plateau == Plateau.BASIS][:3]
+    before = score(questionnaire, {q.id: Answer("1") for q in basis})
+    now = score(questionnaire, {basis[0].id: Answer("2"), basis[1].id: Answer("3")})
+    closed, still_open = rules.closed_gaps(before, now)
+    assert closed == [basis[0].id, basis[1].id] and still_open == [basis[2].id]
+
+
+def test_the_results_page_says_what_became_of_last_years_plan(signed_in, factory, questionnaire):
+    from test_pages import html
+
+    from assess.framework.action_plan import Draft
+    from assess.services import action_plan
+
+    from conftest import submit_quickly
+
+    gap = first_of(questionnaire, Plateau.BASIS)
+    with factory() as s, s.begin():
+        earlier = submit_quickly(
+            s,
+            questionnaire,
+            2025,
+            {OWN: {**{q.id: "2" for q in questionnaire.questions()}, gap.id: "1"}},
+        )[OWN]
+        action_plan.add(
+            s,
+            SYSTEM,
+            earlier,
+            Draft("Beleid vaststellen", question_id=gap.id, status=ActionStatus.STARTED),
+        )
+        action_plan.add(s, SYSTEM, earlier, Draft("Oude actie", status=ActionStatus.DROPPED))
+        item = answering.start(s, SYSTEM, OWN, 2026).id
+        answers.save(s, SYSTEM, item, gap.id, Answer("2"))
+        carried = action_plan.actions_of(s, SYSTEM, item)[0]
+        action_plan.change(
+            s,
+            SYSTEM,
+            item,
+            carried.id,
+            Draft("Beleid vaststellen", question_id=gap.id, status=ActionStatus.DONE),
+        )
+    page = html(signed_in.get(f"/zelfevaluaties/{item}/resultaten"))
+    since = page.select_one("section[aria-labelledby=sinds]")
+    assert since is not None
+    assert f"Gesloten: {gap.id}" in since.get_text(" ", strip=True)
+    rows = [r.get_text(" ", strip=True) for r in since.select("#tabel-vorig-plan tbody tr")]
+    assert rows == [
+        f"Beleid vaststellen {gap.id} bezig gereed (overgenomen)",
+        "Oude actie eigen actie vervallen –",
+    ]

@@ -1008,3 +1008,12 @@ def test_table_headers_state_their_scope_and_cells_name_resolvable_headers(repor
         named = {bytes(ref) for c in cells for ref in c.A.get("/Headers", [])}
         assert named and named <= ids
         assert all(bytes(h.ID) in ids for h in headers if "/ID" in h)
+
+
+def test_the_plan_says_which_of_last_years_gaps_are_closed(reports):
+    text = " ".join(section(reports.dutch.text, "Tekorten en aanbevelingen", "Bijlage A.").split())
+    closed, still_open = reports.data.since_previous
+    assert closed and still_open  # the 2024 answers were all 1: every basis question a gap
+    total = len(closed) + len(still_open)
+    assert f"Van de {total} tekorten op basisniveau in {YEAR - 1} staan er nu {len(closed)}" in text
+    assert f"Gesloten: {', '.join(closed)}." in text

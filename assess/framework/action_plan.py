@@ -16,6 +16,7 @@ import msgspec
 from assess.framework.gaps import GapAnalysis
 from assess.framework.messages import untranslated
 from assess.framework.schema import Plateau, Questionnaire
+from assess.framework.scoring import Scores
 from assess.framework.vocabulary import ActionStatus
 
 MAX_TITLE = 500
@@ -92,3 +93,15 @@ def draft_problems(
             id=draft.question_id
         )
     return problems
+
+
+def closed_gaps(before: Scores, now: Scores) -> tuple[list[str], list[str]]:
+    """Of the basis gaps `before` (an earlier year, scored on this year's questionnaire): the
+    questions at their target `now`, and those still below it or not answered yet."""
+    reached = {q.question_id for q in now.questions if q.level is not None and q.level >= q.target}
+    gaps = [
+        q.question_id
+        for q in before.questions
+        if q.plateau == Plateau.BASIS and q.level is not None and q.level < q.target
+    ]
+    return [q for q in gaps if q in reached], [q for q in gaps if q not in reached]

@@ -27,7 +27,7 @@ from assess.framework.schema import Plateau, Questionnaire
 from assess.framework.vocabulary import ActionStatus, Status
 from assess.i18n import _
 from assess.services import audit, questionnaires
-from assess.services.assessments import readable_row, view, writable_row
+from assess.services.assessments import may_read, readable_row, view, writable_row
 
 
 class Origin(msgspec.Struct, frozen=True):
@@ -109,6 +109,41 @@ def _phase(proposal: Proposal) -> Phase:
     if proposal.find_out:
         return Phase.FIND_OUT
     return Phase.BASIS if proposal.plateau == Plateau.BASIS else Phase.DEEPENING
+
+
+class Outcome(msgspec.Struct, frozen=True):
+    """What became of an action of last year's plan."""
+
+    title: str
+    question_id: str | None
+    status_then: ActionStatus  # in last year's plan
+    status_now: ActionStatus | None  # in this year's plan, when it was carried over
+
+
+class LastYear(msgspec.Struct, frozen=True):
+    year: int
+    outcomes: list[Outcome]
+
+
+def last_year(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> LastYear | None:
+    """Last year's plan beside this one, when the principal may read last year's assessment."""
+    row = readable_row(session, who, assessment_id)
+    earlier = session.scalars(
+        select(Assessment)
+        .filter_by(municipality_code=row.municipality_code)
+        .where(Assessment.year < row.year)
+        .order_by(Assessment.year.desc())
+    ).first()
+    if earlier is None or not may_read(session, who, earlier):
+        return None
+    carried = {
+        a.carried_from.action_id: a.status for a in _views(session, row.id) if a.carried_from
+    }
+    outcomes = [
+        Outcome(a.title, a.question_id, a.status, carried.get(a.id))
+        for a in _views(session, earlier.id)
+    ]
+    return LastYear(earlier.year, outcomes) if outcomes else None
 
 
 def actions_of(

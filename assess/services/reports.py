@@ -40,7 +40,7 @@ from assess.framework.scoring import GroupScore, Scores, Verdict
 from assess.framework.vocabulary import Status
 from assess.i18n import _
 from assess.services import action_plan, benchmark, questionnaires, register
-from assess.services.action_plan import Phase, PlanLine
+from assess.services.action_plan import LastYear, Phase, PlanLine
 from assess.services.assessments import AnswerView, readable_row
 from assess.services.comparison import PeerComparison
 from assess.services.results import TrendYear, results
@@ -75,6 +75,8 @@ class ReportData:
     answers: dict[str, AnswerView]
     region: str | None
     plan: list[PlanLine]  # the action plan in phases, with the gemeente's own actions
+    last_plan: LastYear | None  # what became of last year's actions
+    since_previous: tuple[list[str], list[str]]  # the previous year's basis gaps: closed, open
     made: Day  # the day the report was made (peer figures can change between two prints)
 
     @property
@@ -207,6 +209,8 @@ def gather(
             plan=action_plan.phased(
                 action_plan.actions_of(session, who, item.id), found.analysis, item.questionnaire
             ),
+            last_plan=action_plan.last_year(session, who, item.id),
+            since_previous=found.since_previous,
             made=datetime.now(AMSTERDAM).date(),
         )
 

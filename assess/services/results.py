@@ -17,6 +17,7 @@ from assess.access import Principal
 from assess.db.models import Answer as AnswerRow
 from assess.db.models import Assessment
 from assess.framework import answers as rules
+from assess.framework.action_plan import closed_gaps
 from assess.framework.gaps import GapAnalysis
 from assess.framework.loader import carried_over
 from assess.framework.scoring import Scores, score
@@ -48,6 +49,13 @@ class Results:
     @property
     def previous(self) -> TrendYear | None:
         return self.trend[-1] if self.trend else None
+
+    @property
+    def since_previous(self) -> tuple[list[str], list[str]]:
+        """The previous year's basis gaps now at target, and those still open."""
+        if self.previous is None:
+            return [], []
+        return closed_gaps(self.previous.scores, self.analysis.scores)
 
     def peer(self, group: PeerGroup) -> PeerComparison | None:
         return next((c for c in self.comparisons if c.group == group), None)

@@ -17,7 +17,15 @@ from assess.errors import Conflict, InvalidInput, NotFound, StaleVersion
 from assess.framework.answers import Answer
 from assess.framework.schema import Domain
 from assess.i18n import _, current_language
-from assess.services import answering, answers, assessments, register, reports, results
+from assess.services import (
+    action_plan,
+    answering,
+    answers,
+    assessments,
+    register,
+    reports,
+    results,
+)
 from assess.services.answering import AlreadySubmitted
 from assess.services.assessments import AnswerView, AssessmentView
 from assess.web.deps import Db, min_group_size, viewer
@@ -336,6 +344,8 @@ class AssessmentPages(Controller):
             vorige=found.previous,
             antwoorden=found.item.answers,
             vergelijkingen=found.comparisons,
+            gesloten=found.since_previous,
+            vorig_plan=action_plan.last_year(db, who, zelfevaluatie_id),
         )
 
     @get("/rapport.pdf", sync_to_thread=True)
