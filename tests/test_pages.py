@@ -130,6 +130,12 @@ def test_domain_page_has_every_question_with_its_levels(officer, questionnaire):
         assert question.uitleg in fieldset.get_text(" ", strip=True)
         labels = [label.get_text(" ", strip=True) for label in fieldset.select("label")]
         assert any(question.niveaus[2] in label for label in labels)
+        sources = questionnaire.sources_of(question)
+        listed = [li.get_text(" ", strip=True) for li in fieldset.select("details.sources li")]
+        assert len(listed) == len(sources)
+        assert all(s.titel in li for s, li in zip(sources, listed, strict=True))
+        links = {a["href"] for a in fieldset.select("details.sources a")}
+        assert links == {s.url for s in sources if s.url}
     current = page.select_one("[aria-current=page]")
     assert current.get_text(" ", strip=True).startswith("D.")
 

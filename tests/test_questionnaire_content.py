@@ -152,3 +152,12 @@ def test_nvt_only_where_it_can_truly_not_apply(questionnaire):
     assert 0 < len(allowed) <= len(questionnaire.questions()) // 4
     for qid in allowed:
         assert "niet van toepassing" in questionnaire.question(qid).uitleg, qid
+
+
+def test_every_question_names_its_sources_with_secure_addresses(questionnaire):
+    """The form and the report list each question's sources; an address is https or absent
+    (a source we could not find online is named without one, never with a guessed link)."""
+    for question in questionnaire.questions():
+        sources = questionnaire.sources_of(question)
+        assert sources and len(sources) == len(dict.fromkeys(question.source_ids())), question.id
+        assert all(s.url is None or s.url.startswith("https://") for s in sources), question.id

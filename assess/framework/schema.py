@@ -157,5 +157,10 @@ class Questionnaire(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions() if q.id == question_id), None)
 
+    def sources_of(self, question: Question) -> list[Source]:
+        """The sources a question cites, in its order (each once)."""
+        by_id = {source.id: source for source in self.bronnen}
+        return [by_id[i] for i in dict.fromkeys(question.source_ids()) if i in by_id]
+
     def domain_of(self, question_id: str) -> Domain | None:
         return next((d for d in self.domeinen if any(q.id == question_id for q in d.vragen)), None)
