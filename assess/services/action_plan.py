@@ -27,7 +27,13 @@ from assess.framework.schema import Plateau, Questionnaire
 from assess.framework.vocabulary import ActionStatus, Status
 from assess.i18n import _
 from assess.services import audit, questionnaires
-from assess.services.assessments import may_read, readable_row, view, writable_row
+from assess.services.assessments import (
+    may_read,
+    previous_row,
+    readable_row,
+    view,
+    writable_row,
+)
 
 
 class Origin(msgspec.Struct, frozen=True):
@@ -128,12 +134,7 @@ class LastYear(msgspec.Struct, frozen=True):
 def last_year(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> LastYear | None:
     """Last year's plan beside this one, when the principal may read last year's assessment."""
     row = readable_row(session, who, assessment_id)
-    earlier = session.scalars(
-        select(Assessment)
-        .filter_by(municipality_code=row.municipality_code)
-        .where(Assessment.year < row.year)
-        .order_by(Assessment.year.desc())
-    ).first()
+    earlier = previous_row(session, row)
     if earlier is None or not may_read(session, who, earlier):
         return None
     carried = {

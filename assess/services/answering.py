@@ -23,6 +23,7 @@ from assess.services import action_plan, answers, audit, questionnaires, registe
 from assess.services.assessments import (
     AssessmentView,
     Lock,
+    previous_row,
     require_visible_gemeente,
     view,
     writable_row,
@@ -58,7 +59,7 @@ def start(
     session.add(row)
     session.flush()
     prefilled = carried = 0
-    if (previous := _previous(session, row)) is not None:
+    if (previous := previous_row(session, row)) is not None:
         current = questionnaires.definition_of(row.questionnaire_version)
         earlier = questionnaires.definition_of(previous.questionnaire_version)
         to_old = carried_over(current, earlier, questionnaires.stored(session))
@@ -101,16 +102,6 @@ def _check_year(year: int, gemeente: register.Gemeente) -> None:
                 naam=gemeente.name, datum=since
             )
         raise InvalidInput(message, {"jaar": _("De gemeente bestond niet meer in dat jaar.")})
-
-
-def _previous(session: Session, row: Assessment) -> Assessment | None:
-    """The gemeente's latest assessment before this one."""
-    return session.scalars(
-        select(Assessment)
-        .filter_by(municipality_code=row.municipality_code)
-        .where(Assessment.year < row.year)
-        .order_by(Assessment.year.desc())
-    ).first()
 
 
 def _prefill(

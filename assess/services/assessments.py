@@ -184,6 +184,16 @@ def _row(session: Session, assessment_id: uuid.UUID | str, lock: Lock | None = N
     return found
 
 
+def previous_row(session: Session, row: Assessment) -> Assessment | None:
+    """The gemeente's latest assessment before this one (no access check: callers decide)."""
+    return session.scalars(
+        select(Assessment)
+        .filter_by(municipality_code=row.municipality_code)
+        .where(Assessment.year < row.year)
+        .order_by(Assessment.year.desc())
+    ).first()
+
+
 def may_read(session: Session, who: Principal, row: Assessment) -> bool:
     riec = register.municipality_row(session, row.municipality_code).riec
     return can_read(who, row.municipality_code, riec, row.status, row.sharing)
