@@ -345,3 +345,29 @@ def test_the_results_page_says_what_became_of_last_years_plan(signed_in, factory
         f"Beleid vaststellen {gap.id} bezig gereed (overgenomen)",
         "Oude actie eigen actie vervallen –",
     ]
+
+
+def test_an_analyst_never_learns_of_a_private_year_through_a_carried_action(
+    client, tokens, factory, questionnaire
+):
+    from assess.access import Sharing
+    from assess.framework.action_plan import Draft
+    from assess.services import action_plan
+
+    from conftest import submit_quickly
+
+    everything_at_one = {OWN: {q.id: "1" for q in questionnaire.questions()}}
+    with factory() as s, s.begin():
+        private = submit_quickly(s, questionnaire, 2025, everything_at_one, sharing="prive")[OWN]
+        action_plan.add(s, SYSTEM, private, Draft("Geheime actie uit het privéjaar"))
+        named = answering.start(s, SYSTEM, OWN, 2026).id
+        for q in questionnaire.questions():
+            answers.save(s, SYSTEM, named, q.id, Answer("2"))
+        answering.submit(s, SYSTEM, named, Sharing.NAMED)
+    path = f"{BASE}/zelfevaluaties/{named}/acties"
+    seen_by_officer = client.get(path, headers=bearer(tokens["medewerker"])).json()["items"]
+    assert seen_by_officer[0]["overgenomenVan"]["jaar"] == 2025
+    seen_by_analyst = client.get(path, headers=bearer(tokens["analist"]))
+    assert seen_by_analyst.status_code == 200
+    assert seen_by_analyst.json()["items"][0]["overgenomenVan"] is None
+    assert "2025" not in seen_by_analyst.text

@@ -1017,3 +1017,11 @@ def test_the_plan_says_which_of_last_years_gaps_are_closed(reports):
     total = len(closed) + len(still_open)
     assert f"Van de {total} tekorten op basisniveau in {YEAR - 1} staan er nu {len(closed)}" in text
     assert f"Gesloten: {', '.join(closed)}." in text
+
+
+def test_the_appendix_cites_each_questions_sources(reports):
+    text = " ".join(section(reports.dutch.text, "Bijlage A.", "Bijlage B.").split())
+    first = reports.data.questionnaire.questions()[0]
+    cited = reports.data.questionnaire.sources_of(first)
+    assert text.count("Bronnen bij de vraag:") == len(reports.data.questionnaire.questions())
+    assert all(source.uitgever in text for source in cited)

@@ -138,11 +138,11 @@ def last_year(session: Session, who: Principal, assessment_id: uuid.UUID | str) 
     if earlier is None or not may_read(session, who, earlier):
         return None
     carried = {
-        a.carried_from.action_id: a.status for a in _views(session, row.id) if a.carried_from
+        a.carried_from.action_id: a.status for a in _views(session, who, row.id) if a.carried_from
     }
     outcomes = [
         Outcome(a.title, a.question_id, a.status, carried.get(a.id))
-        for a in _views(session, earlier.id)
+        for a in _views(session, who, earlier.id)
     ]
     return LastYear(earlier.year, outcomes) if outcomes else None
 
@@ -151,13 +151,13 @@ def actions_of(
     session: Session, who: Principal, assessment_id: uuid.UUID | str
 ) -> list[ActionView]:
     """The plan's actions in order, for whoever may read the assessment."""
-    return _views(session, readable_row(session, who, assessment_id).id)
+    return _views(session, who, readable_row(session, who, assessment_id).id)
 
 
 def plan(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> Plan:
     row = readable_row(session, who, assessment_id)
     item = view(row, who)
-    actions = _views(session, row.id)
+    actions = _views(session, who, row.id)
     planned = {a.question_id for a in actions if a.question_id}
     return Plan(
         assessment_id=row.id,
@@ -180,7 +180,7 @@ def add(
     session.add(action)
     session.flush()
     audit.record(session, who, "action.add", "actie", action.id, **_details(action))
-    return _view(session, action)
+    return _view(session, who, action)
 
 
 def change(
@@ -197,7 +197,7 @@ def change(
     if expected_version is not None and expected_version != action.version:
         raise StaleVersion(
             _("Iemand anders heeft deze actie intussen gewijzigd."),
-            _view(session, action),
+            _view(session, who, action),
             action.version,
         )
     _check(draft, row)
@@ -210,7 +210,7 @@ def change(
         session.flush()
         changed = {k: v for k, v in after.items() if before.get(k) != v}
         audit.record(session, who, "action.change", "actie", action.id, **changed)
-    return _view(session, action)
+    return _view(session, who, action)
 
 
 def carry_over(
@@ -282,27 +282,33 @@ def _action(
     return found
 
 
-_ORIGIN = select(Action.id, Assessment.year).join(Assessment, Assessment.id == Action.assessment_id)
+_ORIGIN = select(Action.id, Assessment).join(Assessment, Assessment.id == Action.assessment_id)
 
 
-def _views(session: Session, assessment_id: uuid.UUID) -> list[ActionView]:
+def _views(session: Session, who: Principal, assessment_id: uuid.UUID) -> list[ActionView]:
     rows = session.scalars(
         select(Action).filter_by(assessment_id=assessment_id).order_by(Action.position)
     ).all()
-    origins = _origins(session, [r.carried_from_id for r in rows if r.carried_from_id])
+    origins = _origins(session, who, [r.carried_from_id for r in rows if r.carried_from_id])
     return [_as_view(r, origins) for r in rows]
 
 
-def _view(session: Session, action: Action) -> ActionView:
+def _view(session: Session, who: Principal, action: Action) -> ActionView:
     ids = [action.carried_from_id] if action.carried_from_id else []
-    return _as_view(action, _origins(session, ids))
+    return _as_view(action, _origins(session, who, ids))
 
 
-def _origins(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, Origin]:
+def _origins(session: Session, who: Principal, ids: list[uuid.UUID]) -> dict[uuid.UUID, Origin]:
+    """Where carried-over actions came from, named only where the principal may read that
+    earlier assessment (a private year stays unnamed, also in this year's plan)."""
     if not ids:
         return {}
-    found = session.execute(_ORIGIN.where(Action.id.in_(ids)))
-    return {action_id: Origin(action_id, year) for action_id, year in found}
+    found = session.execute(_ORIGIN.where(Action.id.in_(ids))).all()
+    return {
+        action_id: Origin(action_id, earlier.year)
+        for action_id, earlier in found
+        if may_read(session, who, earlier)
+    }
 
 
 def _as_view(row: Action, origins: dict[uuid.UUID, Origin]) -> ActionView:
