@@ -14,9 +14,7 @@ command line renders afresh.
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
-import unicodedata
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -34,11 +32,13 @@ from assess import i18n, labels, report
 from assess.access import Principal
 from assess.db.models import Assessment, ReportCache
 from assess.errors import NotFound
-from assess.framework.gaps import Gap, GapAnalysis, Unknown
-from assess.framework.schema import Plateau, Question, Questionnaire
+from assess.framework import action_plan as plan_rules
+from assess.framework.gaps import Gap, GapAnalysis
+from assess.framework.schema import Question, Questionnaire
 from assess.framework.scoring import GroupScore, Scores, Verdict
 from assess.framework.vocabulary import Status
 from assess.i18n import _
+from assess.municipalities import file_slug
 from assess.services import action_plan, benchmark, questionnaires, register
 from assess.services.action_plan import LastYear, Phase, PlanLine
 from assess.services.assessments import AnswerView, readable_row
@@ -145,23 +145,10 @@ class ReportData:
 
     @property
     def top_actions(self) -> list[Action]:
-        """The summary's actions, up to five: the basis gaps, what to find out at the basis,
-        then the deepening gaps and what to find out there, each in the analysis's order."""
-        found = {
-            plateau: [u for u in self.analysis.unknowns if u.plateau == plateau]
-            for plateau in Plateau
-        }
-        actions = [Action(g.action, g.question_id) for g in self.analysis.basis_gaps]
-        actions += [self._find_out(u) for u in found[Plateau.BASIS]]
-        actions += [Action(g.action, g.question_id) for g in self.analysis.deepening_gaps]
-        actions += [self._find_out(u) for u in found[Plateau.VERDIEPING]]
-        return actions[:TOP_ACTIONS]
-
-    def _find_out(self, unknown: Unknown) -> Action:
-        text = _("Zoek uit hoe het staat met: {vraag} Navragen bij: {wie}").format(
-            vraag=self.question(unknown.question_id).vraag, wie=unknown.ask
-        )
-        return Action(text, unknown.question_id)
+        """The summary's actions, up to five, in the order the analysis proposes them: the
+        basis gaps, what to find out at the basis, then the deepening and what to find out."""
+        proposed = plan_rules.proposals(self.analysis, self.questionnaire, (), _)
+        return [Action(p.title, p.question_id) for p in proposed[:TOP_ACTIONS]]
 
     @property
     def plan_phases(self) -> list[tuple[Phase, list[PlanLine]]]:
@@ -233,8 +220,7 @@ def cache_key(data: ReportData) -> str:
 
 def filename(data: ReportData) -> str:
     """For example zelfscan-mensenhandel-zwolle-2026.pdf (ASCII, lower case)."""
-    plain = unicodedata.normalize("NFKD", data.gemeente.name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or data.gemeente.code.lower()
+    slug = file_slug(data.gemeente.name, data.gemeente.code)
     suffix = "" if data.submitted else "-concept"
     return f"zelfscan-mensenhandel-{slug}-{data.year}{suffix}.pdf"
 

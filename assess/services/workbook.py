@@ -17,7 +17,6 @@ from assess.errors import Conflict, InvalidInput
 from assess.framework import action_plan as plan_rules
 from assess.framework import answers as answer_rules
 from assess.framework.action_plan import Draft
-from assess.framework.answers import Answer
 from assess.framework.schema import Questionnaire
 from assess.framework.vocabulary import Status
 from assess.i18n import _
@@ -48,13 +47,10 @@ def export(session: Session, who: Principal, assessment_id: uuid.UUID | str) -> 
         str(row.id), row.municipality_code, gemeente.name, row.year, item.questionnaire.versie
     )
     shown = {
-        qid: (
-            Answer(a.code, a.regional, a.explanation, a.evidence),
-            _("overgenomen, nog te bevestigen") if a.prefilled else "",
-        )
+        qid: (a.answer, _("overgenomen, nog te bevestigen") if a.prefilled else "")
         for qid, a in item.answers.items()
     }
-    actions = [(str(a.id), _draft(a)) for a in action_plan.plan(session, who, row.id).actions]
+    actions = [(str(a.id), _draft(a)) for a in action_plan.actions_of(session, who, row.id)]
     data = workbook.build(identity, item.questionnaire, shown, actions, _)
     return data, f"zelfscan-werkboek-{file_slug(gemeente.name, gemeente.code)}-{row.year}.xlsx"
 
@@ -122,7 +118,7 @@ def _answer_problems(filled: Filled, questionnaire: Questionnaire) -> dict[str, 
 def _plan_problems(
     session: Session, who: Principal, filled: Filled, row: Assessment, questionnaire: Questionnaire
 ) -> dict[str, str]:
-    known = {str(a.id) for a in action_plan.plan(session, who, row.id).actions}
+    known = {str(a.id) for a in action_plan.actions_of(session, who, row.id)}
     problems: dict[str, str] = {}
     for line in filled.plan:
         if line.action_id is not None and line.action_id not in known:
@@ -140,11 +136,11 @@ def _apply(session: Session, who: Principal, row: Assessment, filled: Filled) ->
     changed_answers = 0
     for line in filled.answers:
         now = current.get(line.question_id)
-        shown = Answer(now.code, now.regional, now.explanation, now.evidence) if now else None
-        if shown != line.answer:  # the same as now: left alone (a prefilled one stays open)
+        # the same as now is left alone (a prefilled answer stays to be confirmed)
+        if (now.answer if now else None) != line.answer:
             answers.save(session, who, row.id, line.question_id, line.answer)
             changed_answers += 1
-    existing = {str(a.id): a for a in action_plan.plan(session, who, row.id).actions}
+    existing = {str(a.id): a for a in action_plan.actions_of(session, who, row.id)}
     changed_actions = added = 0
     for plan_line in filled.plan:
         if plan_line.action_id is None:
