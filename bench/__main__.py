@@ -92,7 +92,7 @@ class Size:
 
 
 FULL = Size(5, (1, 2, 4), range(2022, 2027), 3, 20)
-SMOKE = Size(1, (1,), range(2025, 2027), 1, 4)
+SMOKE = Size(1, (1,), range(2025, 2027), 1, 2)
 
 
 # --- the database the HTTP figures run on ------------------------------------------------

@@ -54,7 +54,7 @@ def test_the_suite_measures_every_figure_at_smoke_size(tmp_path):
     put = rows["answer PUT, 32 connections (SQLite, 1 worker)"]
     assert put["note"].endswith(" 0 refused"), put
     assert rows["cached PDF download (SQLite, 1 worker)"]["note"] == "repeat with ETag: 304"
-    assert any(r.startswith("report --all speed-up, 4 reports") for r in rows)
+    assert any(r.startswith("report --all speed-up, 2 reports") for r in rows)
     assert any(r.startswith("national benchmark publish at 1x") for r in rows)
     table = done.stdout
     assert "figure" in table and "ceiling" in table and str(written) in table
