@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 import pyotp
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 from sqlalchemy import select
 
 from assess.app import create_app
@@ -238,6 +238,23 @@ def test_journey_login_autosave_reload_submit_results(browser: Browser, live_ser
     expect(question.locator(".save-state")).to_contain_text("Opgeslagen")
     expect(question.locator("[data-vooringevuld]")).to_have_count(0)
 
+    # A document: using the empty row offers another, and the title and link are saved.
+    document = "Browsertest: raadsbesluit aanpak mensenhandel"
+    expect(question.locator("[data-document]")).to_have_count(1)
+    question.get_by_label("Titel van document 1").fill(document)
+    expect(question.locator("[data-document]")).to_have_count(2)
+    link = "https://lokaleregelgeving.overheid.nl/"
+
+    def saves_the_link(response: Response) -> bool:  # leaving the toelichting saved it before
+        sent = parse_qs(response.request.post_data or "")
+        return response.url.endswith("/vraag/A1") and sent.get("document-url-A1") == [link]
+
+    with page.expect_response(saves_the_link) as saved:
+        question.get_by_label("Link (niet verplicht) van document 1").fill(link)
+    assert saved.value.ok, saved.value.text()
+    assert parse_qs(saved.value.request.post_data or "")["document-titel-A1"] == [document]
+    expect(question.get_by_label("Titel van document 2")).to_have_value("")
+
     # Confirming one of last year's answers saves it alone: no reload, the focus stays.
     first_prefilled = page.locator("fieldset[data-vraag]:has([data-vooringevuld])").first
     other = page.locator(f"#vraag-{first_prefilled.get_attribute('data-vraag')}")
@@ -257,6 +274,7 @@ def test_journey_login_autosave_reload_submit_results(browser: Browser, live_ser
     expect(page.locator("#antwoord-A1-0")).to_be_checked()
     expect(page.locator("#toelichting-A1")).to_have_value(note)
     expect(page.locator("#vraag-A1 [data-vooringevuld]")).to_have_count(0)
+    expect(page.locator("#documenten-A1")).to_have_value(document)
 
     # Every domain: answer what is still open, then confirm the page with its main button.
     codes = [
@@ -301,6 +319,7 @@ def test_journey_login_autosave_reload_submit_results(browser: Browser, live_ser
     expect(page.locator("#tabel-domeinen tbody tr")).to_have_count(len(codes))
     expect(page.locator("ol.gaps > li").first).to_be_visible()
     expect(page.locator("#tekort-A1")).to_contain_text("A1.")
+    expect(page.locator("li#documenten-A1 a")).to_have_text(document)
     comparison = page.locator("section[aria-labelledby=vergelijking]")
     expect(comparison.get_by_role("heading", level=2)).to_have_text(
         "Vergelijking met andere gemeenten"

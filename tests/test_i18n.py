@@ -285,7 +285,7 @@ def test_dutch_questionnaire_text_in_english_pages_is_marked_dutch(officer):
     page = html(officer.post("/zelfevaluaties", data={"_csrf_token": token}))
     assert page.html["lang"] == "en"
     assert page.select_one("h1 span[lang=nl]").get_text().strip()
-    legends = page.select("fieldset[data-vraag] legend")
+    legends = page.select("fieldset[data-vraag] > legend")
     assert legends and all(legend.select_one("span[lang=nl]") for legend in legends)
     level_texts = page.select("fieldset[data-vraag] label span[lang=nl]")
     assert len(level_texts) == 4 * len(legends)

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -20,11 +21,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from assess.access import Sharing
+from assess.framework.answers import Document
 from assess.framework.vocabulary import ActionStatus, Status
 
 NAMING = {
@@ -53,6 +56,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class Documents(TypeDecorator[tuple[Document, ...]]):
+    """An answer's documents as a JSON list of {"title", "url"}; read back as structs."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[Document, ...] | None, dialect: Any) -> Any:
+        return msgspec.to_builtins(value or ())
+
+    def process_result_value(self, value: Any, dialect: Any) -> tuple[Document, ...]:
+        return msgspec.convert(value or [], tuple[Document, ...])
 
 
 class Base(DeclarativeBase):
@@ -189,6 +205,9 @@ class Answer(Base):
     regional: Mapped[bool] = mapped_column(Boolean, default=False)
     explanation: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[tuple[Document, ...]] = mapped_column(
+        Documents(), default=(), server_default=text("'[]'")
+    )
     prefilled: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

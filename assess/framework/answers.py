@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -15,6 +16,17 @@ UNKNOWN = AnswerCode.UNKNOWN
 ANSWER_CODES = tuple(code.value for code in AnswerCode)
 MAX_EXPLANATION = 4000
 MAX_EVIDENCE = 1000
+MAX_DOCUMENTS = 10  # per answer
+MAX_DOCUMENT_TITLE = 200
+MAX_DOCUMENT_URL = 500
+
+
+class Document(msgspec.Struct, frozen=True):
+    """A document an answer rests on: a council decision, a plan, a covenant. The address is
+    optional, since many such documents are internal and have none."""
+
+    title: str
+    url: str | None = None
 
 
 class Answer(msgspec.Struct, frozen=True):
@@ -22,6 +34,7 @@ class Answer(msgspec.Struct, frozen=True):
     regional: bool = False
     explanation: str = ""
     evidence: str = ""
+    documents: tuple[Document, ...] = ()
 
     @property
     def level(self) -> int | None:
@@ -64,4 +77,46 @@ def answer_problems(
     for name, typed in (("toelichting", answer.explanation), ("bewijs", answer.evidence)):
         if "\x00" in typed:  # PostgreSQL cannot store it; never meant by a person
             problems[name] = _("De tekst bevat een NUL-teken. Haal het weg.")
+    if problem := documents_problem(answer.documents, _):
+        problems["documenten"] = problem
     return problems
+
+
+def documents_problem(
+    documents: tuple[Document, ...], _: Callable[[str], str] = untranslated
+) -> str | None:
+    """What is wrong with an answer's documents, naming the first document at fault."""
+    if len(documents) > MAX_DOCUMENTS:
+        return _("Noem hoogstens {n} documenten bij een antwoord.").format(n=MAX_DOCUMENTS)
+    for number, document in enumerate(documents, start=1):
+        if problem := _document_problem(document, _):
+            return _("Document {n}: {reden}").format(n=number, reden=problem)
+    return None
+
+
+def _document_problem(document: Document, _: Callable[[str], str]) -> str | None:
+    if not document.title.strip():
+        return _("geef het document een titel.")
+    if len(document.title) > MAX_DOCUMENT_TITLE:
+        return _("de titel is te lang (maximaal {n} tekens).").format(n=MAX_DOCUMENT_TITLE)
+    url = document.url or ""
+    if len(url) > MAX_DOCUMENT_URL:
+        return _("de link is te lang (maximaal {n} tekens).").format(n=MAX_DOCUMENT_URL)
+    if "\x00" in document.title + url:
+        return _("de tekst bevat een NUL-teken. Haal het weg.")
+    if url and not is_web_address(url):
+        return _(
+            "een link begint met https:// of http://, zoals https://lokaleregelgeving.overheid.nl/."
+        )
+    return None
+
+
+def is_web_address(url: str) -> bool:
+    """An absolute http(s) address with a host and no spaces: safe to show as a link."""
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

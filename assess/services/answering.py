@@ -116,7 +116,7 @@ def _prefill(
         question = current.question(new_id)
         if old is None or question is None:
             continue
-        value = rules.Answer(old.code, old.regional, old.explanation, old.evidence)
+        value = rules.Answer(old.code, old.regional, old.explanation, old.evidence, old.documents)
         if rules.answer_problems(question, value):
             continue
         session.add(
@@ -127,6 +127,7 @@ def _prefill(
                 regional=old.regional,
                 explanation=old.explanation,
                 evidence=old.evidence,
+                documents=old.documents,
                 prefilled=True,
                 updated_by=who.user_id,
             )

@@ -43,6 +43,7 @@ _VIEW = (
     ANSWERS.c.regional,
     ANSWERS.c.explanation,
     ANSWERS.c.evidence,
+    ANSWERS.c.documents,
     ANSWERS.c.prefilled,
     ANSWERS.c.updated_at,
     ANSWERS.c.version,
@@ -128,7 +129,16 @@ _UPDATE_SEEN = (
     .values(version=ANSWERS.c.version + 1)
     .returning(*_VIEW)
 )
-_WRITTEN = ("code", "regional", "explanation", "evidence", "prefilled", "updated_at", "updated_by")
+_WRITTEN = (
+    "code",
+    "regional",
+    "explanation",
+    "evidence",
+    "documents",
+    "prefilled",
+    "updated_at",
+    "updated_by",
+)
 
 
 def _current(session: Session, assessment_id: uuid.UUID, question_id: str) -> AnswerView | None:
@@ -154,6 +164,7 @@ def _write(
                 answer.regional,
                 answer.explanation,
                 answer.evidence,
+                answer.documents,
                 False,
                 utcnow(),
                 who.user_id,

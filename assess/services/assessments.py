@@ -33,6 +33,7 @@ class AnswerView(msgspec.Struct, frozen=True):
     regional: bool
     explanation: str
     evidence: str
+    documents: tuple[rules.Document, ...]
     prefilled: bool  # copied from last year and not yet confirmed
     updated_at: datetime
     version: int  # of this answer alone; colleagues on other questions never conflict
@@ -45,6 +46,7 @@ class AnswerView(msgspec.Struct, frozen=True):
             row.regional,
             row.explanation,
             row.evidence,
+            row.documents,
             row.prefilled,
             row.updated_at,
             row.version,
@@ -52,7 +54,9 @@ class AnswerView(msgspec.Struct, frozen=True):
 
     @property
     def answer(self) -> rules.Answer:
-        return rules.Answer(self.code, self.regional, self.explanation, self.evidence)
+        return rules.Answer(
+            self.code, self.regional, self.explanation, self.evidence, self.documents
+        )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+import msgspec
 from sqlalchemy.orm import Session
 
 from assess import workbook
@@ -136,9 +137,11 @@ def _apply(session: Session, who: Principal, row: Assessment, filled: Filled) ->
     changed_answers = 0
     for line in filled.answers:
         now = current.get(line.question_id)
+        # the workbook has no documents column: an answer keeps the documents it has
+        answer = msgspec.structs.replace(line.answer, documents=now.documents if now else ())
         # the same as now is left alone (a prefilled answer stays to be confirmed)
-        if (now.answer if now else None) != line.answer:
-            answers.save(session, who, row.id, line.question_id, line.answer)
+        if (now.answer if now else None) != answer:
+            answers.save(session, who, row.id, line.question_id, answer)
             changed_answers += 1
     existing = {str(a.id): a for a in action_plan.actions_of(session, who, row.id)}
     changed_actions = added = 0

@@ -21,6 +21,7 @@ from assess.framework.messages import in_dutch
 from assess.i18n import N_
 from assess.services.action_plan import ActionView
 from assess.web.schemas.actions import Actie
+from assess.web.schemas.assessments import Document
 from assess.web.viewer import login_url
 
 PROBLEM_JSON = "application/problem+json"
@@ -120,6 +121,7 @@ def service_error(request: AnyRequest, exc: ServiceError) -> Response[Any]:
                 "regionaal": exc.current.regional,
                 "toelichting": exc.current.explanation,
                 "bewijs": exc.current.evidence,
+                "documenten": [msgspec.to_builtins(Document.of(d)) for d in exc.current.documents],
             }
         if isinstance(exc.current, ActionView):
             extra["huidige_actie"] = msgspec.to_builtins(Actie.of(exc.current))

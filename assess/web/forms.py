@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
-from assess.framework.answers import Answer, answer_problems
+from assess.framework.answers import Answer, Document, answer_problems
 from assess.framework.schema import Question
 
 
@@ -23,6 +24,7 @@ FIELD_IDS = {
     "toelichting": "toelichting-",
     "bewijs": "bewijs-",
     "regionaal": "regionaal-",
+    "documenten": "documenten-",
 }
 
 
@@ -42,6 +44,20 @@ def value(form: Mapping[str, Any], name: str) -> str:
     return str(raw[-1] if isinstance(raw, list) else raw).replace("\x00", "")
 
 
+def values(form: Mapping[str, Any], name: str) -> list[str]:
+    """Every value of a field that repeats (one per row), as typed."""
+    raw = form.get(name, [])
+    return [str(v).replace("\x00", "") for v in (raw if isinstance(raw, list) else [raw])]
+
+
+def read_documents(form: Mapping[str, Any], question_id: str) -> list[Document]:
+    """The document rows of a question as typed; rows left empty are dropped."""
+    titles = values(form, f"document-titel-{question_id}")
+    urls = values(form, f"document-url-{question_id}")
+    rows = [(t.strip(), u.strip()) for t, u in zip_longest(titles, urls, fillvalue="")]
+    return [Document(title, url or None) for title, url in rows if title or url]
+
+
 def read_question(form: Mapping[str, Any], question: Question) -> dict[str, Any]:
     qid = question.id
     return {
@@ -49,6 +65,7 @@ def read_question(form: Mapping[str, Any], question: Question) -> dict[str, Any]
         "regionaal": value(form, f"regionaal-{qid}") in ("on", "true", "1"),
         "toelichting": value(form, f"toelichting-{qid}").strip(),
         "bewijs": value(form, f"bewijs-{qid}").strip(),
+        "documenten": read_documents(form, qid),
     }
 
 
@@ -65,13 +82,19 @@ def read_domain(
             continue
         typed = read_question(form, question)
         result.typed[question.id] = typed
-        if not (typed["antwoord"] or typed["toelichting"] or typed["bewijs"]):
+        if not (
+            typed["antwoord"] or typed["toelichting"] or typed["bewijs"] or typed["documenten"]
+        ):
             continue
         if not typed["antwoord"]:
             result.errors[question.id] = {"antwoord": translate("Kies een antwoord.")}
             continue
         answer = Answer(
-            typed["antwoord"], typed["regionaal"], typed["toelichting"], typed["bewijs"]
+            typed["antwoord"],
+            typed["regionaal"],
+            typed["toelichting"],
+            typed["bewijs"],
+            tuple(typed["documenten"]),
         )
         problems = answer_problems(question, answer, translate)
         if problems:

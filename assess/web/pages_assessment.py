@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from assess.access import Principal, Sharing
 from assess.errors import Conflict, InvalidInput, NotFound, StaleVersion
-from assess.framework.answers import Answer
+from assess.framework.answers import MAX_DOCUMENTS, Answer
 from assess.framework.schema import Domain
 from assess.i18n import _, current_language
 from assess.services import (
@@ -106,6 +106,7 @@ class AssessmentPages(Controller):
             "regio_getypt": None,
             "fout_regio": None,
             "botsingen": {},
+            "max_documenten": MAX_DOCUMENTS,
         }
         context |= extra
         region = [("regio", context["fout_regio"])] if context["fout_regio"] else []

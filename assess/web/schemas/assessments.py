@@ -9,7 +9,15 @@ from uuid import UUID
 import msgspec
 
 from assess.access import Sharing
-from assess.framework.answers import MAX_EVIDENCE, MAX_EXPLANATION, Answer
+from assess.framework.answers import (
+    MAX_DOCUMENT_TITLE,
+    MAX_DOCUMENT_URL,
+    MAX_DOCUMENTS,
+    MAX_EVIDENCE,
+    MAX_EXPLANATION,
+    Answer,
+)
+from assess.framework.answers import Document as DocumentValue
 from assess.framework.vocabulary import FIRST_YEAR, AnswerCode, Status
 from assess.services.answering import MAX_REGION
 from assess.services.assessments import AnswerView, AssessmentView
@@ -27,14 +35,44 @@ class NieuweZelfevaluatie(msgspec.Struct, rename="camel", forbid_unknown_fields=
     jaar: Annotated[int, msgspec.Meta(ge=FIRST_YEAR, le=NEXT_YEAR, examples=[2026])]
 
 
+class Document(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """A document the answer rests on; `url` is null for a document without a web address."""
+
+    titel: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=MAX_DOCUMENT_TITLE,
+            examples=["Raadsbesluit APV-wijziging prostitutie 2024"],
+        ),
+    ]
+    url: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=MAX_DOCUMENT_URL,
+                description="Een webadres dat begint met https:// of http://.",
+                examples=["https://lokaleregelgeving.overheid.nl/CVDR123456"],
+            ),
+        ]
+        | None
+    ) = None
+
+    @classmethod
+    def of(cls, value: DocumentValue) -> Document:
+        return cls(titel=value.title, url=value.url)
+
+
 class AntwoordInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     antwoord: AnswerCode
     regionaal: bool = False
     toelichting: Annotated[str, msgspec.Meta(max_length=MAX_EXPLANATION)] = ""
     bewijs: Annotated[str, msgspec.Meta(max_length=MAX_EVIDENCE)] = ""
+    documenten: Annotated[list[Document], msgspec.Meta(max_length=MAX_DOCUMENTS)] = []
 
     def to_answer(self) -> Answer:
-        return Answer(self.antwoord.value, self.regionaal, self.toelichting, self.bewijs)
+        documents = tuple(DocumentValue(d.titel, d.url) for d in self.documenten)
+        return Answer(self.antwoord.value, self.regionaal, self.toelichting, self.bewijs, documents)
 
 
 class DelingInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -60,6 +98,7 @@ class Antwoord(msgspec.Struct, rename="camel"):
     regionaal: bool
     toelichting: str
     bewijs: str
+    documenten: list[Document]
     vooringevuld: bool
     gewijzigd_op: datetime
     versie: int  # of this answer alone; its ETag
@@ -72,6 +111,7 @@ class Antwoord(msgspec.Struct, rename="camel"):
             regionaal=row.regional,
             toelichting=row.explanation,
             bewijs=row.evidence,
+            documenten=[Document.of(d) for d in row.documents],
             vooringevuld=row.prefilled,
             gewijzigd_op=row.updated_at,
             versie=row.version,

@@ -73,10 +73,62 @@
       fieldset.querySelector("textarea").value = theirs.explanation || "";
       var evidence = fieldset.querySelector("input[name^=bewijs-]");
       if (evidence) { evidence.value = theirs.evidence || ""; }
+      setDocuments(fieldset, theirs.documents || []);
       version(fieldset).value = data.versie;
       box.remove();
       show(fieldset, message("taken"), "ok");
     }
+  }
+
+  // Document rows: as many as there are documents, and one empty row to add another.
+  function documentRows(fieldset) {
+    return fieldset.querySelectorAll("[data-document]");
+  }
+
+  function addEmptyRow(fieldset) {
+    var group = fieldset.querySelector("[data-documenten]");
+    var rows = documentRows(fieldset);
+    var most = group ? Number(group.getAttribute("data-documenten")) : 0;
+    if (rows.length === 0 || rows.length >= most) { return; }
+    var id = fieldset.getAttribute("data-vraag");
+    var n = rows.length + 1;
+    var row = rows[rows.length - 1].cloneNode(true);
+    var ids = ["documenten-" + id + "-" + n, "document-url-" + id + "-" + n];
+    var inputs = row.querySelectorAll("input");
+    var labels = row.querySelectorAll("label");
+    for (var i = 0; i < ids.length; i++) {
+      inputs[i].id = ids[i];
+      inputs[i].value = "";
+      labels[i].htmlFor = ids[i];
+      var hidden = labels[i].querySelector(".visually-hidden");
+      if (hidden) { hidden.textContent = hidden.textContent.replace(/\d+\s*$/, String(n)); }
+    }
+    rows[rows.length - 1].after(row);
+  }
+
+  function lastRowUsed(fieldset) {
+    var rows = documentRows(fieldset);
+    if (rows.length === 0) { return false; }
+    return Array.prototype.some.call(rows[rows.length - 1].querySelectorAll("input"), function (input) {
+      return input.value.trim() !== "";
+    });
+  }
+
+  // The colleague's documents in the rows, with an empty row after them.
+  function setDocuments(fieldset, documents) {
+    var rows = documentRows(fieldset);
+    while (rows.length > 0 && rows.length < documents.length + 1) {
+      addEmptyRow(fieldset);
+      var more = documentRows(fieldset);
+      if (more.length === rows.length) { break; }
+      rows = more;
+    }
+    rows.forEach(function (row, index) {
+      var inputs = row.querySelectorAll("input");
+      var doc = documents[index] || {};
+      inputs[0].value = doc.title || "";
+      inputs[1].value = doc.url || "";
+    });
   }
 
   function answered(fieldset) {
@@ -145,7 +197,8 @@
       }, 0);
     });
     fieldset.addEventListener("input", function (event) {
-      if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text") { return; }
+      if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text" && event.target.type !== "url") { return; }
+      if (event.target.closest("[data-document]") && lastRowUsed(fieldset)) { addEmptyRow(fieldset); }
       clearTimeout(timers[id]);
       timers[id] = setTimeout(function () { save(fieldset); }, 1200);
     });
