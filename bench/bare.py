@@ -20,20 +20,31 @@ ZELFEVALUATIE = "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}"
 def save(zelfevaluatie_id: uuid.UUID, vraag_id: str, data: AntwoordInvoer) -> Antwoord:
     answer = data.to_answer()
     return Antwoord(
-        vraag_id,
-        answer.code,
-        answer.regional,
-        answer.explanation,
-        answer.evidence,
-        False,
-        datetime.now(UTC),
-        1,
+        vraag_id=vraag_id,
+        antwoord=answer.code,
+        regionaal=answer.regional,
+        toelichting=answer.explanation,
+        bewijs=answer.evidence,
+        documenten=data.documenten,
+        vooringevuld=False,
+        gewijzigd_op=datetime.now(UTC),
+        versie=1,
     )
 
 
 @get(f"{ZELFEVALUATIE}/{{view:str}}", sync_to_thread=False)
 def read(zelfevaluatie_id: uuid.UUID, view: str) -> Antwoord:
-    return Antwoord("A1", "2", False, view, "", False, datetime.now(UTC), 1)
+    return Antwoord(
+        vraag_id="A1",
+        antwoord="2",
+        regionaal=False,
+        toelichting=view,
+        bewijs="",
+        documenten=[],
+        vooringevuld=False,
+        gewijzigd_op=datetime.now(UTC),
+        versie=1,
+    )
 
 
 app = Litestar([save, read])
