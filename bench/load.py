@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -88,6 +89,8 @@ def _wait_until_up(server: Server, health: str, log: object) -> None:
         try:
             with urllib.request.urlopen(server.url + health, timeout=2):
                 return
+        except urllib.error.HTTPError as error:  # up, but broken: waiting will not help
+            sys.exit(f"server on {server.url} answers {error.code} on {health}")
         except OSError:
             time.sleep(0.2)
     sys.exit(f"server did not start on {server.url}")
