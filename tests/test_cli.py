@@ -116,7 +116,7 @@ def test_commands_need_a_migrated_database(tmp_path):
 def test_loaded_register_and_questionnaire(ready):
     assert query(ready, "select count(*) from municipalities") == [(342,)]
     assert query(ready, "select questionnaire_id, version from questionnaire_versions") == [
-        ("zelfscan-mensenhandel", "2026.2")
+        ("zelfscan-mensenhandel", "2026.3")
     ]
     again = run(ready, "questionnaire", "load", str(QUESTIONNAIRE_FILE))
     assert again.returncode == 0 and "al geladen, ongewijzigd" in again.stdout
@@ -125,7 +125,7 @@ def test_loaded_register_and_questionnaire(ready):
 def test_questionnaire_check_ok(tmp_path):
     result = run(tmp_path, "questionnaire", "check", str(QUESTIONNAIRE_FILE))
     assert result.returncode == 0
-    assert result.stdout.startswith("zelfscan-mensenhandel 2026.2: in orde")
+    assert result.stdout.startswith("zelfscan-mensenhandel 2026.3: in orde")
 
 
 def test_questionnaire_check_reports_every_problem_with_file_and_line(tmp_path):

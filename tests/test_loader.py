@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from assess.framework.loader import (
@@ -106,6 +108,12 @@ def test_missing_field_names_it():
             "onbekende actielijn 7",
         ),
         (
+            "\nbronnen:",
+            "\nhandboek: kompass\nbronnen:",
+            "handboek",
+            "onbekende bron 'kompass'",
+        ),
+        (
             '["ibp#aandachtsfunctionaris"]',
             "[ibp]",
             "bronnen[0].onderdelen.aandachtsfunctionaris",
@@ -200,11 +208,12 @@ def test_answers_carry_over_across_several_versions():
 
 
 def test_the_shipped_versions_map_every_question(questionnaires_shipped):
-    first, newest = questionnaires_shipped[0], questionnaires_shipped[-1]
-    successors = newest.vorige_versie.successors()
-    assert set(successors) == {q.id for q in first.questions()}
-    carried = carried_over(newest, first)
-    assert len(carried) >= 30 and set(carried.values()) <= {q.id for q in first.questions()}
+    for earlier, later in itertools.pairwise(questionnaires_shipped):
+        assert later.vorige_versie.versie == earlier.versie
+        successors = later.vorige_versie.successors()
+        assert set(successors) == {q.id for q in earlier.questions()}
+        carried = carried_over(later, earlier)
+        assert len(carried) >= 30 and set(carried.values()) <= {q.id for q in earlier.questions()}
 
 
 def test_problem_renders_file_line_path_and_message():

@@ -135,7 +135,9 @@ def test_domain_page_has_every_question_with_its_levels(officer, questionnaire):
         assert len(listed) == len(sources)
         assert all(s.titel in li for s, li in zip(sources, listed, strict=True))
         links = {a["href"] for a in fieldset.select("details.sources a")}
-        assert links == {s.url for s in sources if s.url}
+        assert links == {s.url for s in sources if s.url} | {questionnaire.handbook().url}
+        guidance = fieldset.select_one("details.sources").get_text(" ", strip=True)
+        assert f"Met wie: {question.met_wie}" in guidance
     current = page.select_one("[aria-current=page]")
     assert current.get_text(" ", strip=True).startswith("D.")
 

@@ -1,9 +1,11 @@
-"""The shipped questionnaires cover the framework, and 2026.2 fixes what the review found."""
+"""The shipped questionnaires cover the framework, 2026.2 fixes what the review found, and
+2026.3 adds guidance (with whom, how) without changing what any question asks."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+import msgspec
 import pytest
 
 from assess.framework.schema import Exploitation, Pillar, Plateau, TargetGroup, Theme
@@ -36,7 +38,7 @@ OFTEN_REGIONAL = {
 
 
 def test_identity_and_size(questionnaire):
-    assert (questionnaire.id, questionnaire.versie) == ("zelfscan-mensenhandel", "2026.2")
+    assert (questionnaire.id, questionnaire.versie) == ("zelfscan-mensenhandel", "2026.3")
     assert [d.code for d in questionnaire.domeinen] == list("ABCDEF")
     assert 45 <= len(questionnaire.questions()) <= 65  # about an hour to fill in
 
@@ -161,3 +163,23 @@ def test_every_question_names_its_sources_with_secure_addresses(questionnaire):
         sources = questionnaire.sources_of(question)
         assert sources and len(sources) == len(dict.fromkeys(question.source_ids())), question.id
         assert all(s.url is None or s.url.startswith("https://") for s in sources), question.id
+
+
+def test_every_question_says_with_whom_and_the_kompas_is_the_handbook(questionnaire):
+    assert [q.id for q in questionnaire.questions() if not q.met_wie] == []
+    handbook = questionnaire.handbook()
+    assert handbook is not None and handbook.url.startswith(
+        "https://kompasaanpakmensenhandel.vng.nl"
+    )
+
+
+def test_the_guidance_version_changes_no_question(questionnaires_shipped):
+    by_version = {q.versie: q for q in questionnaires_shipped}
+    before, after = by_version["2026.2"], by_version["2026.3"]
+    without_guidance = [msgspec.structs.replace(q, met_wie=None) for q in after.questions()]
+    assert without_guidance == before.questions()
+    assert after.vorige_versie is not None and after.vorige_versie.versie == "2026.2"
+    successors = after.vorige_versie.successors()
+    assert all(
+        successors[q.id].naar == q.id and successors[q.id].carries_over for q in before.questions()
+    )

@@ -176,6 +176,8 @@ def _meaning_problems(q: Questionnaire, earlier: list[Questionnaire]) -> Iterato
                     f"bronnen[{i}].onderdelen.{part}",
                     f"onderdeel '{part}' van bron '{source.id}' wordt door geen vraag gedekt",
                 )
+    if q.handboek is not None and q.handboek not in source_parts:
+        yield Problem("handboek", f"onbekende bron '{q.handboek}'")
     if q.vorige_versie is not None:
         yield from _mapping_problems(q, earlier)
 

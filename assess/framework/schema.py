@@ -102,6 +102,9 @@ class Question(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     doelgroepen: list[TargetGroup] = []
     # Who can tell, when the municipality answers 'weet ik niet' (the action is to find out).
     uitzoeken: NonEmpty | None = None
+    # The partners to work with to reach the target (what the target looks like in practice is
+    # the target level's text).
+    met_wie: NonEmpty | None = None
 
     def source_ids(self) -> list[str]:
         """Source ids without the '#onderdeel' suffix."""
@@ -150,6 +153,8 @@ class Questionnaire(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     actielijnen: list[ActionLine]
     domeinen: Annotated[list[Domain], msgspec.Meta(min_length=1)]
     vorige_versie: PreviousVersion | None = None
+    # The source where a municipality reads more on how and with whom (the VNG Kompas).
+    handboek: str | None = None
 
     def questions(self) -> list[Question]:
         return [q for d in self.domeinen for q in d.vragen]
@@ -161,6 +166,9 @@ class Questionnaire(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
         """The sources a question cites, in its order (each once)."""
         by_id = {source.id: source for source in self.bronnen}
         return [by_id[i] for i in dict.fromkeys(question.source_ids()) if i in by_id]
+
+    def handbook(self) -> Source | None:
+        return next((s for s in self.bronnen if s.id == self.handboek), None)
 
     def domain_of(self, question_id: str) -> Domain | None:
         return next((d for d in self.domeinen if any(q.id == question_id for q in d.vragen)), None)
