@@ -1025,3 +1025,21 @@ def test_the_appendix_cites_each_questions_sources(reports):
     cited = reports.data.questionnaire.sources_of(first)
     assert text.count("Bronnen bij de vraag:") == len(reports.data.questionnaire.questions())
     assert all(source.uitgever in text for source in cited)
+
+
+def test_the_appendix_shows_the_target_below_it_and_with_whom_everywhere(session, questionnaire):
+    """What level 2 looks like in practice stands beside an answer that falls short of it."""
+    item = answering.start(session, officer(OWN), OWN, 2026)
+    answers.save(session, officer(OWN), item.id, "A1", Answer("1"))
+    answers.save(session, officer(OWN), item.id, "A2", Answer("3"))
+    data = reports.gather(session, officer(OWN), item.id, 5)
+    page = BeautifulSoup(reports.render_html(data), "html.parser")
+    rows = {r.th.select_one(".qid").get_text(): r for r in page.select("table.answers tbody tr")}
+    for question in questionnaire.questions():
+        assert f"Met wie: {question.met_wie}" in rows[question.id].get_text(" ", strip=True)
+    a1 = questionnaire.question("A1")
+    target = rows["A1"].select_one(".target").get_text(" ", strip=True)
+    assert target == f"Zo ziet het doel eruit: {a1.niveaus[a1.doel]}"
+    assert rows["A2"].select_one(".target") is None  # at or above the target: nothing to add
+    handbook = questionnaire.handbook()
+    assert page.select_one(f"#bijlage ~ p a[href='{handbook.url}']") is not None
