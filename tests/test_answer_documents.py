@@ -268,3 +268,24 @@ def test_a_workbook_import_keeps_the_documents_of_an_answer(api, factory):
     assert imported.status_code == 200, imported.text
     now = api.get(path).json()
     assert now["antwoord"] == "2" and now["documenten"] == [{"titel": INTERNAL.title, "url": None}]
+
+
+def test_a_colleagues_documents_are_shown_in_a_clash(signed_in_officer):
+    client = signed_in_officer
+    item = start(client)
+    path = f"/zelfevaluaties/{item}/domein/A"
+    colleague = {"antwoord-A1": "2", "document-titel-A1": DECISION.title, "ga_naar": ""}
+    assert post(client, path, colleague).status_code == 200
+    mine = {
+        "antwoord-A1": "2",
+        "document-titel-A1": "Mijn notitie",
+        "versie-A1": "0",
+        "ga_naar": "",
+    }
+    stale = post(client, path, mine)
+    assert stale.status_code == 409
+    page = html(stale)
+    assert f"Documenten: {DECISION.title}" in page.select_one("#botsing-A1").get_text(
+        " ", strip=True
+    )
+    assert page.select_one("#documenten-A1")["value"] == "Mijn notitie"  # what was typed stays

@@ -46,7 +46,8 @@
     var text = document.createElement("p");
     text.className = "utrecht-paragraph";
     text.textContent = message("conflict") + " " + (label ? label.textContent : theirs.code) +
-      (theirs.explanation ? " “" + theirs.explanation + "”" : "");
+      (theirs.explanation ? " “" + theirs.explanation + "”" : "") +
+      (theirs.documents && theirs.documents.length ? " · " + theirs.documents.map(function (d) { return d.title; }).join("; ") : "");
     box.appendChild(text);
     [["keep", keep], ["take", take]].forEach(function (choice) {
       var button = document.createElement("button");
