@@ -25,6 +25,7 @@ def save(zelfevaluatie_id: uuid.UUID, vraag_id: str, data: AntwoordInvoer) -> An
         answer.regional,
         answer.explanation,
         answer.evidence,
+        data.documenten,
         False,
         datetime.now(UTC),
         1,
@@ -33,7 +34,7 @@ def save(zelfevaluatie_id: uuid.UUID, vraag_id: str, data: AntwoordInvoer) -> An
 
 @get(f"{ZELFEVALUATIE}/{{view:str}}", sync_to_thread=False)
 def read(zelfevaluatie_id: uuid.UUID, view: str) -> Antwoord:
-    return Antwoord("A1", "2", False, view, "", False, datetime.now(UTC), 1)
+    return Antwoord("A1", "2", False, view, "", [], False, datetime.now(UTC), 1)
 
 
 app = Litestar([save, read])
