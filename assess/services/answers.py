@@ -124,7 +124,8 @@ _KEY = (
 )
 _CURRENT = select(*_VIEW).where(*_KEY)
 _HISTORY = insert(cast(Table, AnswerChange.__table__))
-_STATUS = select(Assessment.status).where(Assessment.id == bindparam("status_of"))
+_ASSESSMENTS = cast(Table, Assessment.__table__)
+_STATUS = select(_ASSESSMENTS.c.status).where(_ASSESSMENTS.c.id == bindparam("status_of"))
 _UPDATE_SEEN = (
     update(ANSWERS)
     .where(*_KEY, ANSWERS.c.version == bindparam("seen_version"))
