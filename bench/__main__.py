@@ -189,7 +189,11 @@ def http_rows(label: str, fixture: Fixture, workers: int, size: Size, data_dir: 
                 server.url, [path], token=fixture.token, connections=8, seconds=seconds
             )
 
-        put(ours, 8)  # warm: first requests compile statements and templates
+        # warm: first requests compile statements and decode the questionnaire and the
+        # publication, once per process
+        put(ours, 8)
+        read(ours, f"{item}/analyse")
+        read(ours, f"{item}/vergelijking?groep=alle")
         bare32, ours32 = put(bare, 32), put(ours, 32)
         bare8, ours8 = put(bare, 8), put(ours, 8)
         bare_read = read(bare, f"{item}/analyse")

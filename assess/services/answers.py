@@ -89,7 +89,7 @@ def save(
         raise _stale(session, target.id, question_id)
     _forget_loaded_answers(session, target.id)
     session.execute(
-        insert(AnswerChange),
+        _HISTORY,
         {
             "assessment_id": target.id,
             "question_id": question_id,
@@ -99,7 +99,7 @@ def save(
         },
     )
     audit.record(session, who, "answer.save", "zelfevaluatie", target.id, vraag=question_id)
-    _refuse_if_submitted(session.scalar(select(Assessment.status).filter_by(id=target.id)))
+    _refuse_if_submitted(session.scalar(_STATUS, {"status_of": target.id}))
     return stored
 
 
@@ -123,6 +123,9 @@ _KEY = (
     ANSWERS.c.question_id == bindparam("answer_to"),
 )
 _CURRENT = select(*_VIEW).where(*_KEY)
+_HISTORY = insert(cast(Table, AnswerChange.__table__))
+_ASSESSMENTS = cast(Table, Assessment.__table__)
+_STATUS = select(_ASSESSMENTS.c.status).where(_ASSESSMENTS.c.id == bindparam("status_of"))
 _UPDATE_SEEN = (
     update(ANSWERS)
     .where(*_KEY, ANSWERS.c.version == bindparam("seen_version"))

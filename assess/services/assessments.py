@@ -10,10 +10,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 import msgspec
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy.orm import Session, object_session
 
 from assess.access import Principal, Role, Sharing, can_read, can_write, sees_municipality
 from assess.db.models import Answer, Assessment, Municipality, QuestionnaireVersion, User, utcnow
@@ -21,10 +22,11 @@ from assess.errors import Forbidden, NotFound
 from assess.framework import answers as rules
 from assess.framework.gaps import GapAnalysis, analyse
 from assess.framework.schema import Question, Questionnaire
-from assess.framework.scoring import score
+from assess.framework.scoring import Scores, score
 from assess.framework.vocabulary import Status
-from assess.i18n import _
+from assess.i18n import _, current_language
 from assess.services import questionnaires, register
+from assess.services.memo import Memo
 
 
 class AnswerView(msgspec.Struct, frozen=True):
@@ -37,20 +39,6 @@ class AnswerView(msgspec.Struct, frozen=True):
     prefilled: bool  # copied from last year and not yet confirmed
     updated_at: datetime
     version: int  # of this answer alone; colleagues on other questions never conflict
-
-    @classmethod
-    def of(cls, row: Answer) -> AnswerView:
-        return cls(
-            row.question_id,
-            row.code,
-            row.regional,
-            row.explanation,
-            row.evidence,
-            row.documents,
-            row.prefilled,
-            row.updated_at,
-            row.version,
-        )
 
     @property
     def answer(self) -> rules.Answer:
@@ -100,9 +88,19 @@ class AssessmentView(msgspec.Struct, frozen=True):
         open, in scores and gaps as in the progress (a concept report must not rest on them)."""
         return {qid: row.answer for qid, row in self.answers.items() if not row.prefilled}
 
+    def scores(self) -> Scores:
+        return scores_of(self.questionnaire, self.confirmed_values())
+
     def analysis(self) -> GapAnalysis:
-        scores = score(self.questionnaire, self.confirmed_values())
-        return analyse(self.questionnaire, scores, self.region, _)
+        answers = self.confirmed_values()
+        key = (frozenset(answers.items()), self.region, current_language())
+        return _analyses.get(
+            self.questionnaire,
+            key,
+            lambda: analyse(
+                self.questionnaire, scores_of(self.questionnaire, answers), self.region, _
+            ),
+        )
 
     def progress(self, domain: str | None = None) -> Progress:
         ids = {
@@ -136,9 +134,39 @@ class Blockers:
         return bool(self.open or self.unconfirmed)
 
 
+# Each read of results scored and analysed the same submitted answers again.
+_scores: Memo[Scores] = Memo(512)
+_analyses: Memo[GapAnalysis] = Memo(512)
+
+
+def scores_of(questionnaire: Questionnaire, answers: dict[str, rules.Answer]) -> Scores:
+    """`score`, reused for the same decoded questionnaire and the same answers."""
+    return _scores.get(
+        questionnaire, frozenset(answers.items()), lambda: score(questionnaire, answers)
+    )
+
+
+# Rows, not Answer objects: building 57 ORM objects cost more than the rest of a results read.
+# ORM attributes, so the session flushes pending changes before it reads them.
+_ANSWERS_OF = select(
+    Answer.question_id,
+    Answer.code,
+    Answer.regional,
+    Answer.explanation,
+    Answer.evidence,
+    Answer.documents,
+    Answer.prefilled,
+    Answer.updated_at,
+    Answer.version,
+).where(Answer.assessment_id == bindparam("answers_of"))
+
+
 def view(row: Assessment, who: Principal) -> AssessmentView:
     """`updated_at` is the latest change of the assessment or any of its answers."""
-    answers = {a.question_id: AnswerView.of(a) for a in row.answers}
+    session = object_session(row)
+    assert session is not None, "an assessment is viewed in the session that read it"
+    found = session.execute(_ANSWERS_OF, {"answers_of": row.id})
+    answers = {values[0]: AnswerView(*values) for values in found}
     return AssessmentView(
         id=row.id,
         municipality_code=row.municipality_code,
@@ -236,22 +264,19 @@ class Target(msgspec.Struct, frozen=True):
     questionnaire_digest: str  # sha256 of its questionnaire version
 
 
+# Table columns (Core), not ORM attributes: half the cost on the hot path of saving. No
+# autoflush either, which it does not need: it reads an assessment that already exists.
+_A, _M, _Q = (cast(Table, m.__table__) for m in (Assessment, Municipality, QuestionnaireVersion))
 _TARGET = (
-    select(
-        Assessment.municipality_code,
-        Assessment.status,
-        Assessment.sharing,
-        Municipality.riec,
-        QuestionnaireVersion.sha256,
-    )
-    .join(Municipality, Municipality.code == Assessment.municipality_code)
-    .join(QuestionnaireVersion, QuestionnaireVersion.id == Assessment.questionnaire_version_id)
-    .where(Assessment.id == bindparam("target"))
+    select(_A.c.municipality_code, _A.c.status, _A.c.sharing, _M.c.riec, _Q.c.sha256)
+    .join(_M, _M.c.code == _A.c.municipality_code)
+    .join(_Q, _Q.c.id == _A.c.questionnaire_version_id)
+    .where(_A.c.id == bindparam("target"))
 )
 _TARGETS = {
     None: _TARGET,
-    Lock.SHARE: _TARGET.with_for_update(read=True, of=Assessment),
-    Lock.UPDATE: _TARGET.with_for_update(of=Assessment),
+    Lock.SHARE: _TARGET.with_for_update(read=True, of=_A),
+    Lock.UPDATE: _TARGET.with_for_update(of=_A),
 }
 
 

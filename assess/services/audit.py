@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from assess.access import Principal
 from assess.db.models import AuditEvent
+
+_INSERT = insert(cast(Table, AuditEvent.__table__))  # Core: no ORM bulk-insert machinery
 
 
 def record(
     session: Session, who: Principal, action: str, obj: str, obj_id: object, **details: Any
 ) -> None:
     session.execute(
-        insert(AuditEvent),
+        _INSERT,
         {
             "actor_id": who.user_id,
             "action": action,

@@ -27,9 +27,13 @@ from assess.framework.publication import Contributor, Snapshot
 from assess.framework.schema import Questionnaire
 from assess.framework.scoring import Scores, score, scored_groups
 from assess.framework.vocabulary import Grouping, PeerGroup
-from assess.i18n import _
+from assess.i18n import _, current_language
 from assess.services import publications, questionnaires, register
 from assess.services.assessments import AssessmentView, get
+from assess.services.memo import Memo
+
+# a group of a publication beside one asker: the same for every read until a new publication
+_compared: Memo[GroupComparison] = Memo(1024)
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def peer_comparison(
     item = get(session, who, assessment_id)
     gemeente = register.gemeente(session, item.municipality_code)
     snapshot = publications.latest_snapshot(session, item.year)
-    scores = score(item.questionnaire, item.confirmed_values())
+    scores = item.scores()
     [found] = compare_with_groups(
         session, who, item, scores, gemeente, [group], snapshot, min_group_size
     )
@@ -118,7 +122,12 @@ def _group(
         return outside_region(_)
     k = snapshot.publication.min_group_size
     cell = snapshot.publication.cell(grouping, value) if value is not None else None
-    return compare(cell, _members(snapshot, grouping, value), str(item.id), k, label, _)
+    asker = str(item.id)
+    return _compared.get(
+        snapshot,
+        (grouping, value, asker, k, label, current_language()),
+        lambda: compare(cell, _members(snapshot, grouping, value), asker, k, label, _),
+    )
 
 
 def _members(snapshot: Snapshot, grouping: Grouping, value: str | None) -> list[Contributor]:

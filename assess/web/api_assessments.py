@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from assess.framework.vocabulary import PeerGroup
 from assess.services import accounts, answering, answers, assessments, comparison, reports
 from assess.services.assessments import AnswerView, AssessmentView
-from assess.web.deps import Db, min_group_size, viewer
+from assess.web.deps import Db, commit_now, min_group_size, viewer
 from assess.web.downloads import pdf_download
 from assess.web.errors import problems
 from assess.web.params import GemeenteCode, Page, PageSize, page_links
@@ -233,7 +233,9 @@ class ZelfevaluatieController(Controller):
             data.to_answer(),
             expected_version(if_match, if_none_match),
         )
-        return one_answer(saved)
+        response = one_answer(saved)
+        commit_now(request)
+        return response
 
     @put(
         "/deling",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from anyio.to_thread import run_sync
 from litestar import Controller, Request
+from litestar.concurrency import sync_to_thread
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -43,7 +43,7 @@ class BearerTokenAuth(AbstractAuthenticationMiddleware):
                 "Meld u aan met een API-token: Authorization: Bearer <token>.",
                 headers=BEARER_CHALLENGE,
             )
-        principal = await run_sync(_token_principal, connection, token.strip())
+        principal = await sync_to_thread(_token_principal, connection, token.strip())
         if principal is None:
             raise NotAuthorizedException(
                 "Het API-token is onbekend, verlopen of ingetrokken.", headers=BEARER_CHALLENGE
@@ -76,7 +76,7 @@ async def _session_principal(
         return None
     if time.time() - since > ABSOLUTE_SECONDS:
         return None
-    return await run_sync(_active_principal, connection, user_id, epoch)
+    return await sync_to_thread(_active_principal, connection, user_id, epoch)
 
 
 def _active_principal(
