@@ -4,6 +4,9 @@
 it when the response status is known: 2xx and 3xx commit, anything else rolls back. So a
 handler that turns a refused use case into an error page or a problem leaves the database
 as it was, wherever in the request the change was made. An exception rolls back at once.
+
+The commit runs on anyio's thread pool, not on the executor the sync handlers run on: a
+handler waiting for SQLite's write lock must never keep the commit that frees it from a thread.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from anyio.to_thread import run_sync
 from litestar import Request
-from litestar.concurrency import sync_to_thread
 from litestar.di import NamedDependency
 from litestar.types import Message, Scope
 from sqlalchemy.orm import Session
@@ -40,7 +43,7 @@ async def provide_session(request: Request[Any, Any, Any]) -> AsyncIterator[Sess
         yield session
     except BaseException:
         state.pop(SESSION_KEY, None)
-        await sync_to_thread(_finish, session, False)
+        await run_sync(_finish, session, False)
         raise
 
 
@@ -50,7 +53,7 @@ async def end_transaction(message: Message, scope: Scope) -> None:
         return
     session = scope.get("state", {}).pop(SESSION_KEY, None)
     if session is not None:
-        await sync_to_thread(_finish, session, message["status"] < 400)
+        await run_sync(_finish, session, message["status"] < 400)
 
 
 def commit_now(request: Request[Any, Any, Any]) -> None:
