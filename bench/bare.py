@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from litestar import Litestar, get, put
 
-from assess.web.schemas.assessments import Antwoord, AntwoordInvoer
+from assess.web.schemas.assessments import Antwoord, AntwoordInvoer, Document
 
 ZELFEVALUATIE = "/api/v1/zelfevaluaties/{zelfevaluatie_id:uuid}"
 
@@ -25,7 +25,7 @@ def save(zelfevaluatie_id: uuid.UUID, vraag_id: str, data: AntwoordInvoer) -> An
         regionaal=answer.regional,
         toelichting=answer.explanation,
         bewijs=answer.evidence,
-        documenten=data.documenten,
+        documenten=[Document.of(d) for d in answer.documents],
         vooringevuld=False,
         gewijzigd_op=datetime.now(UTC),
         versie=1,

@@ -14,6 +14,7 @@ from test_pages import PASSWORD, csrf, html, login, post, start
 from assess.db.models import AnswerChange
 from assess.framework.answers import MAX_DOCUMENTS, Answer, Document, answer_problems
 from assess.services import accounts, answering, answers, assessments, reports
+from assess.web.forms import read_domain
 
 from conftest import OWN, SYSTEM, bearer, officer
 
@@ -129,8 +130,31 @@ def test_the_api_takes_and_returns_documents(api):
     stale = api.put(path, json={"antwoord": "3"}, headers={"If-Match": '"7"'})
     assert stale.status_code == 412
     assert stale.json()["huidigAntwoord"]["documenten"] == expected
-    without = api.put(path, json={"antwoord": "2"})  # a PUT replaces the whole answer
-    assert without.json()["documenten"] == []
+    kept = api.put(path, json={"antwoord": "3"})  # a client that knows no documents loses none
+    assert kept.json()["antwoord"] == "3" and kept.json()["documenten"] == expected
+    cleared = api.put(path, json={"antwoord": "3", "documenten": []})
+    assert cleared.json()["documenten"] == []
+
+
+def test_an_api_answer_is_stored_as_the_form_would_store_it(api, factory):
+    """Trimmed text and a missing address as none: an unchanged form finds nothing to save, so
+    it never raises the version nor confirms last year's answer by the way."""
+    item = api_start(api)
+    path = f"{BASE}/zelfevaluaties/{item}/antwoorden/A1"
+    body = {
+        "antwoord": "2",
+        "toelichting": " Vastgesteld in 2024. ",
+        "documenten": [{"titel": " Besluit ", "url": " "}],
+    }
+    saved = api.put(path, json=body).json()
+    assert saved["toelichting"] == "Vastgesteld in 2024."
+    assert saved["documenten"] == [{"titel": "Besluit", "url": None}]
+    with factory() as s:
+        stored = assessments.get(s, SYSTEM, item)
+    form = {"antwoord-A1": "2", "toelichting-A1": " Vastgesteld in 2024. "}
+    form |= {"document-titel-A1": " Besluit ", "document-url-A1": ""}
+    question = stored.questionnaire.question("A1")
+    assert read_domain(form, [question], str).answers["A1"] == stored.answers["A1"].answer
 
 
 @pytest.mark.parametrize(

@@ -69,9 +69,12 @@ def save(
     question_id: str,
     answer: rules.Answer,
     expected_version: int | None = None,
+    *,
+    keep_documents: bool = False,
 ) -> AnswerView:
     """Validate and store one answer, keeping its history. `expected_version` is the version
     of this answer the writer saw (0 when it was not answered); None saves over any.
+    `keep_documents`: the answer keeps the documents it has (the writer named none).
 
     Saving is the hot path of filling in, so it reads no assessment object and writes with
     Core statements: one read of the assessment, one of the answer, one write, two inserts."""
@@ -84,6 +87,8 @@ def save(
             _("Het antwoord op vraag {id} is niet geldig.").format(id=question_id), problems
         )
     before = _current(session, target.id, question_id)
+    if keep_documents:
+        answer = msgspec.structs.replace(answer, documents=before.documents if before else ())
     stored = _write(session, who, target.id, question_id, answer, expected_version)
     if stored is None:
         raise _stale(session, target.id, question_id)

@@ -232,6 +232,7 @@ class ZelfevaluatieController(Controller):
             vraag_id,
             data.to_answer(),
             expected_version(if_match, if_none_match),
+            keep_documents=data.keeps_documents,
         )
         response = one_answer(saved)
         commit_now(request)

@@ -68,11 +68,28 @@ class AntwoordInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     regionaal: bool = False
     toelichting: Annotated[str, msgspec.Meta(max_length=MAX_EXPLANATION)] = ""
     bewijs: Annotated[str, msgspec.Meta(max_length=MAX_EVIDENCE)] = ""
-    documenten: Annotated[list[Document], msgspec.Meta(max_length=MAX_DOCUMENTS)] = []
+    # Left out: the answer keeps the documents it has (a client that predates them loses none).
+    documenten: (
+        Annotated[list[Document], msgspec.Meta(max_length=MAX_DOCUMENTS)] | msgspec.UnsetType
+    ) = msgspec.UNSET
+
+    @property
+    def keeps_documents(self) -> bool:
+        return isinstance(self.documenten, msgspec.UnsetType)
 
     def to_answer(self) -> Answer:
-        documents = tuple(DocumentValue(d.titel, d.url) for d in self.documenten)
-        return Answer(self.antwoord.value, self.regionaal, self.toelichting, self.bewijs, documents)
+        """The answer as the form would give it: text trimmed, an empty address as none."""
+        given = [] if isinstance(self.documenten, msgspec.UnsetType) else self.documenten
+        documents = tuple(
+            DocumentValue(d.titel.strip(), (d.url or "").strip() or None) for d in given
+        )
+        return Answer(
+            self.antwoord.value,
+            self.regionaal,
+            self.toelichting.strip(),
+            self.bewijs.strip(),
+            documents,
+        )
 
 
 class DelingInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
