@@ -137,7 +137,7 @@ def test_domain_page_has_every_question_with_its_levels(officer, questionnaire):
         links = {a["href"] for a in fieldset.select("details.sources a")}
         assert links == {s.url for s in sources if s.url} | {questionnaire.handbook().url}
         guidance = fieldset.select_one("details.sources").get_text(" ", strip=True)
-        assert f"Met wie: {question.met_wie}" in guidance
+        assert f"Oppakken met: {question.met_wie}" in guidance
     current = page.select_one("[aria-current=page]")
     assert current.get_text(" ", strip=True).startswith("D.")
 

@@ -1036,7 +1036,7 @@ def test_the_appendix_shows_the_target_below_it_and_with_whom_everywhere(session
     page = BeautifulSoup(reports.render_html(data), "html.parser")
     rows = {r.th.select_one(".qid").get_text(): r for r in page.select("table.answers tbody tr")}
     for question in questionnaire.questions():
-        assert f"Met wie: {question.met_wie}" in rows[question.id].get_text(" ", strip=True)
+        assert f"Oppakken met: {question.met_wie}" in rows[question.id].get_text(" ", strip=True)
     a1 = questionnaire.question("A1")
     target = rows["A1"].select_one(".target").get_text(" ", strip=True)
     assert target == f"Zo ziet het doel eruit: {a1.niveaus[a1.doel]}"

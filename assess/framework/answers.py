@@ -104,6 +104,8 @@ def _document_problem(document: Document, _: Callable[[str], str]) -> str | None
         return _("de link is te lang (maximaal {n} tekens).").format(n=MAX_DOCUMENT_URL)
     if "\x00" in document.title + url:
         return _("de tekst bevat een NUL-teken. Haal het weg.")
+    if " " in url.strip():
+        return _("de link bevat een spatie. Kopieer de link uit de adresbalk van de browser.")
     if url and not is_web_address(url):
         return _(
             "een link begint met https:// of http://, zoals https://lokaleregelgeving.overheid.nl/."
