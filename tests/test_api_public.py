@@ -115,6 +115,8 @@ def test_questionnaire_in_full(client, questionnaire, questionnaires_shipped):
     assert [n["niveau"] for n in first["niveaus"]] == [0, 1, 2, 3]
     assert first["niveaus"][0]["aanbeveling"] and first["niveaus"][2]["aanbeveling"] is None
     assert "nvtToegestaan" in first and "regionaalToegestaan" in first
+    assert first["metWie"] == questionnaire.questions()[0].met_wie
+    assert body["handboek"] == "vng-kompas" and "vng-kompas" in {b["id"] for b in body["bronnen"]}
     plateaus = {v["id"]: v["plateau"] for d in body["domeinen"] for v in d["vragen"]}
     assert plateaus == {q.id: q.plateau for q in questionnaire.questions()}
     listed = client.get("/api/v1/vragenlijsten").json()

@@ -89,6 +89,7 @@ class Vraag(msgspec.Struct, rename="camel"):
     regionaal_toegestaan: bool
     uitbuitingsvormen: list[str]
     doelgroepen: list[str]
+    met_wie: str | None  # the partners to take the question up with
 
     @classmethod
     def of(cls, v: Question) -> Vraag:
@@ -111,6 +112,7 @@ class Vraag(msgspec.Struct, rename="camel"):
             regionaal_toegestaan=v.regionaal_toegestaan,
             uitbuitingsvormen=list(v.uitbuitingsvormen),
             doelgroepen=list(v.doelgroepen),
+            met_wie=v.met_wie,
         )
 
 
@@ -136,6 +138,7 @@ class Vragenlijst(msgspec.Struct, rename="camel"):
     inleiding: str
     bronnen: list[Bron]
     domeinen: list[Domein]
+    handboek: str | None  # the id of the source on how and with whom (the VNG Kompas)
 
     @classmethod
     def of(cls, q: Questionnaire) -> Vragenlijst:
@@ -149,4 +152,5 @@ class Vragenlijst(msgspec.Struct, rename="camel"):
                 Domein(d.code, d.titel, d.omschrijving, [Vraag.of(v) for v in d.vragen])
                 for d in q.domeinen
             ],
+            handboek=q.handboek,
         )
