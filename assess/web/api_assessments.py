@@ -327,7 +327,9 @@ class ZelfevaluatieController(Controller):
         responses=READ_ERRORS,
     )
     def get_analyse(self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId) -> Analyse:
-        return analyse_of(assessments.get(db, viewer(request), zelfevaluatie_id))
+        found = analyse_of(assessments.get(db, viewer(request), zelfevaluatie_id))
+        commit_now(request)  # a read: ending it here spares the hop back to the thread pool
+        return found
 
     @get(
         "/vergelijking",
@@ -352,7 +354,9 @@ class ZelfevaluatieController(Controller):
     ) -> Vergelijking:
         minimum = min_group_size(request)
         peer = comparison.peer_comparison(db, viewer(request), zelfevaluatie_id, groep, minimum)
-        return comparison_of(peer, minimum)
+        found = comparison_of(peer, minimum)
+        commit_now(request)  # a read: ending it here spares the hop back to the thread pool
+        return found
 
     @get(
         "/rapport",
