@@ -126,7 +126,12 @@ def user_row(session: Session, who: Principal, email: str) -> User:
 
 def affiliation(user: User) -> str:
     """Where a user belongs, as shown beside the e-mail: the gemeente or the RIEC region."""
-    return user.municipality.name if user.municipality else user.region or ""
+    return affiliation_of(user.municipality.name if user.municipality else None, user.region)
+
+
+def affiliation_of(gemeente: str | None, region: str | None) -> str:
+    """`affiliation` from the gemeente's name and the region, for callers that read columns."""
+    return gemeente or region or ""
 
 
 def principal_of(user: User, source: str = "") -> Principal:

@@ -111,5 +111,6 @@ def principal_for(session: Session, token: str, source: str = "") -> Principal |
     if found is None:
         return None
     user_id, email, role, code, region, gemeente = found
-    # the same affiliation as accounts.affiliation: the gemeente's name, else the region
-    return Principal(user_id, email, Role(role), code, region, source, gemeente or region or "")
+    return Principal(
+        user_id, email, Role(role), code, region, source, accounts.affiliation_of(gemeente, region)
+    )
