@@ -8,7 +8,7 @@ import re
 import time
 import uuid
 
-from litestar.datastructures import Headers, MutableScopeHeaders
+from litestar.datastructures import Headers
 from litestar.exceptions import NotFoundException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Message, Receive, Scope, Send
@@ -54,12 +54,16 @@ def response_headers(https: bool) -> BeforeMessageSendHookHandler:
     fixed = {**SECURITY_HEADERS, "API-Version": API_VERSION}
     if https:
         fixed["Strict-Transport-Security"] = HSTS
+    # Encoded once: this runs for every response.
+    raw = [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in fixed.items()
+    ]
+    names = {name for name, _value in raw}
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableScopeHeaders.from_message(message)
-            for name, value in fixed.items():
-                headers[name] = value
+            kept = [pair for pair in message.get("headers", ()) if pair[0].lower() not in names]
+            message["headers"] = [*kept, *raw]
 
     return add_headers
 
@@ -71,6 +75,7 @@ class RequestLog(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         given = Headers.from_scope(scope).get("x-request-id", "")
         current = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        raw_id = current.encode("latin-1")
         token = logs.request_id.set(current)
         started, status = time.perf_counter(), 500
 
@@ -78,7 +83,7 @@ class RequestLog(ASGIMiddleware):
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableScopeHeaders.from_message(message)["X-Request-ID"] = current
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_id)]
             await send(message)
 
         try:
