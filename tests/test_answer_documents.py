@@ -35,6 +35,12 @@ def problems(questionnaire, *documents: Document) -> dict[str, str]:
 # --- the rules (pure) --------------------------------------------------------------------
 
 
+def test_a_document_is_read_as_typed_trimmed_and_without_an_empty_address():
+    assert Document.as_typed("  Besluit 2024 ", "   ") == Document("Besluit 2024", None)
+    assert Document.as_typed("Plan", None) == Document("Plan", None)
+    assert Document.as_typed("Plan", " https://x.nl/plan ") == Document("Plan", "https://x.nl/plan")
+
+
 def test_a_title_is_needed_and_an_address_is_optional(questionnaire):
     assert problems(questionnaire, DECISION, INTERNAL) == {}
     assert problems(questionnaire, Document("  ", "https://example.nl/a")) == {

@@ -28,6 +28,12 @@ class Document(msgspec.Struct, frozen=True):
     title: str
     url: str | None = None
 
+    @classmethod
+    def as_typed(cls, title: str, url: str | None) -> Document:
+        """A document as the form or the API gives it: text trimmed, an empty address as
+        none, so saving it unchanged never reads as a change."""
+        return cls(title.strip(), (url or "").strip() or None)
+
 
 class Answer(msgspec.Struct, frozen=True):
     code: str

@@ -54,8 +54,8 @@ def read_documents(form: Mapping[str, Any], question_id: str) -> list[Document]:
     """The document rows of a question as typed; rows left empty are dropped."""
     titles = values(form, f"document-titel-{question_id}")
     urls = values(form, f"document-url-{question_id}")
-    rows = [(t.strip(), u.strip()) for t, u in zip_longest(titles, urls, fillvalue="")]
-    return [Document(title, url or None) for title, url in rows if title or url]
+    rows = [Document.as_typed(t, u) for t, u in zip_longest(titles, urls, fillvalue="")]
+    return [row for row in rows if row.title or row.url]
 
 
 def read_question(form: Mapping[str, Any], question: Question) -> dict[str, Any]:

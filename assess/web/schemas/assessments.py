@@ -80,9 +80,7 @@ class AntwoordInvoer(msgspec.Struct, rename="camel", forbid_unknown_fields=True)
     def to_answer(self) -> Answer:
         """The answer as the form would give it: text trimmed, an empty address as none."""
         given = [] if isinstance(self.documenten, msgspec.UnsetType) else self.documenten
-        documents = tuple(
-            DocumentValue(d.titel.strip(), (d.url or "").strip() or None) for d in given
-        )
+        documents = tuple(DocumentValue.as_typed(d.titel, d.url) for d in given)
         return Answer(
             self.antwoord.value,
             self.regionaal,
