@@ -26,6 +26,10 @@ def make_engine(url: str, **options: Any) -> Engine:
     if make_url(normalised).get_backend_name() == "sqlite":
         arguments = options.setdefault("connect_args", {})
         arguments.setdefault("factory", _queued_connection_class())
+        if make_url(normalised).database not in (None, "", ":memory:"):
+            # work on the event loop (web/inline.py) must never wait for a pooled connection;
+            # a SQLite connection is a file handle, so more of them cost next to nothing
+            options.setdefault("max_overflow", -1)
     options.setdefault("hide_parameters", True)  # no user text in logs or error messages
     if make_url(normalised).get_backend_name() != "sqlite":
         options.setdefault("pool_pre_ping", True)  # a restarted server: reconnect by itself
@@ -53,15 +57,26 @@ class _QueuedConnection(sqlite3.Connection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.holding = False
+        self.impatient = False  # took the lock without waiting; busy timeout lowered to 0
 
     def cursor(self, factory: Any = None) -> sqlite3.Cursor:  # type: ignore[override]
         return super().cursor(factory or _QueuedCursor)
 
     def enter_for(self, statement: str) -> None:
-        if not self.holding and statement.lstrip()[:7].upper().startswith(_WRITES):
+        if self.holding or not statement.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        if not getattr(_this_thread, "without_waiting", False):
             self.holding = self.queue.acquire(timeout=BUSY_TIMEOUT)
+            return
+        if not self.queue.acquire(blocking=False):
+            raise WriteWouldWait("another writer of this process holds the write lock")
+        self.holding = self.impatient = True
+        super().execute("PRAGMA busy_timeout=0")  # a writer in another process: fail at once
 
-    def leave(self) -> None:
+    def leave(self, *, closing: bool = False) -> None:
+        if self.impatient and not closing:
+            super().execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
+        self.impatient = False
         if self.holding:
             self.holding = False
             self.queue.release()
@@ -82,10 +97,36 @@ class _QueuedConnection(sqlite3.Connection):
         try:
             super().close()
         finally:
-            self.leave()
+            self.leave(closing=True)
 
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_this_thread = threading.local()
+
+
+class WriteWouldWait(sqlite3.OperationalError):
+    """A write under `without_waiting` found the write lock taken."""
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """SQLite writes on this thread take the write lock only when it is free: otherwise they
+    raise at once (`would_wait` tells) instead of waiting their turn."""
+    _this_thread.without_waiting = True
+    try:
+        yield
+    finally:
+        _this_thread.without_waiting = False
+
+
+def would_wait(error: BaseException) -> bool:
+    """Whether an error means only that a write under `without_waiting` found the lock taken
+    (by this process, or, SQLite's busy error, by another)."""
+    cause = getattr(error, "orig", error)
+    if isinstance(cause, WriteWouldWait):
+        return True
+    code = getattr(cause, "sqlite_errorcode", 0) if isinstance(cause, sqlite3.Error) else 0
+    return code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 class _QueuedCursor(sqlite3.Cursor):

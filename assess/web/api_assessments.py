@@ -16,6 +16,7 @@ from assess.services.assessments import AnswerView, AssessmentView
 from assess.web.deps import Db, commit_now, min_group_size, viewer
 from assess.web.downloads import pdf_download
 from assess.web.errors import problems
+from assess.web.inline import inline_or_in_thread
 from assess.web.params import GemeenteCode, Page, PageSize, page_links
 from assess.web.schemas.assessments import (
     Aangemaakt,
@@ -202,7 +203,6 @@ class ZelfevaluatieController(Controller):
 
     @put(
         "/antwoorden/{vraag_id:str}",
-        sync_to_thread=True,
         operation_id="putAntwoord",
         response_headers=ANSWER_ETAG,
         summary="Sla het antwoord op één vraag op",
@@ -215,7 +215,7 @@ class ZelfevaluatieController(Controller):
         ),
         responses={**WRITE_ERRORS, **problems(412)},
     )
-    def put_antwoord(
+    async def put_antwoord(
         self,
         request: AnyRequest,
         db: Db,
@@ -225,18 +225,21 @@ class ZelfevaluatieController(Controller):
         if_match: AnswerIfMatch = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response[Antwoord]:
-        saved = answers.save(
-            db,
-            viewer(request),
-            zelfevaluatie_id,
-            vraag_id,
-            data.to_answer(),
-            expected_version(if_match, if_none_match),
-            keep_documents=data.keeps_documents,
-        )
-        response = one_answer(saved)
-        commit_now(request)
-        return response
+        def save() -> Response[Antwoord]:
+            saved = answers.save(
+                db,
+                viewer(request),
+                zelfevaluatie_id,
+                vraag_id,
+                data.to_answer(),
+                expected_version(if_match, if_none_match),
+                keep_documents=data.keeps_documents,
+            )
+            response = one_answer(saved)
+            commit_now(request)
+            return response
+
+        return await inline_or_in_thread(request, save, db)
 
     @put(
         "/deling",
@@ -316,7 +319,6 @@ class ZelfevaluatieController(Controller):
 
     @get(
         "/analyse",
-        sync_to_thread=True,
         operation_id="getAnalyse",
         summary="Scores en tekorten met aanbevelingen",
         description=(
@@ -326,14 +328,18 @@ class ZelfevaluatieController(Controller):
         ),
         responses=READ_ERRORS,
     )
-    def get_analyse(self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId) -> Analyse:
-        found = analyse_of(assessments.get(db, viewer(request), zelfevaluatie_id))
-        commit_now(request)  # a read: ending it here spares the hop back to the thread pool
-        return found
+    async def get_analyse(
+        self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId
+    ) -> Analyse:
+        def read() -> Analyse:
+            found = analyse_of(assessments.get(db, viewer(request), zelfevaluatie_id))
+            commit_now(request)  # a read: ending it here spares the hop back to the thread pool
+            return found
+
+        return await inline_or_in_thread(request, read, db)
 
     @get(
         "/vergelijking",
-        sync_to_thread=True,
         operation_id="getVergelijking",
         summary="Vergelijking met een groep gemeenten",
         description=(
@@ -343,7 +349,7 @@ class ZelfevaluatieController(Controller):
         ),
         responses={**READ_ERRORS, **problems(400)},
     )
-    def get_vergelijking(
+    async def get_vergelijking(
         self,
         request: AnyRequest,
         db: Db,
@@ -352,11 +358,15 @@ class ZelfevaluatieController(Controller):
             PeerGroup, QueryParameter(description="Vergelijkingsgroep")
         ] = PeerGroup.ALL,
     ) -> Vergelijking:
-        minimum = min_group_size(request)
-        peer = comparison.peer_comparison(db, viewer(request), zelfevaluatie_id, groep, minimum)
-        found = comparison_of(peer, minimum)
-        commit_now(request)  # a read: ending it here spares the hop back to the thread pool
-        return found
+        def read() -> Vergelijking:
+            minimum = min_group_size(request)
+            who = viewer(request)
+            peer = comparison.peer_comparison(db, who, zelfevaluatie_id, groep, minimum)
+            found = comparison_of(peer, minimum)
+            commit_now(request)  # a read: ending it here spares the hop back to the thread pool
+            return found
+
+        return await inline_or_in_thread(request, read, db)
 
     @get(
         "/rapport",

@@ -4,10 +4,10 @@ that both share."""
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request
-from litestar.concurrency import sync_to_thread
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -19,6 +19,7 @@ from assess.access import BENCHMARK_READERS, Principal, Role
 from assess.db.session import transaction
 from assess.i18n import _
 from assess.services import accounts, tokens
+from assess.web.inline import inline_or_in_thread
 from assess.web.sessions import ABSOLUTE_SECONDS, IDLE_SECONDS, STORE_NAME, RotatingSessionConfig
 
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="zelfscan"'}
@@ -43,7 +44,9 @@ class BearerTokenAuth(AbstractAuthenticationMiddleware):
                 "Meld u aan met een API-token: Authorization: Bearer <token>.",
                 headers=BEARER_CHALLENGE,
             )
-        principal = await sync_to_thread(_token_principal, connection, token.strip())
+        principal = await inline_or_in_thread(
+            connection, partial(_token_principal, connection, token.strip())
+        )
         if principal is None:
             raise NotAuthorizedException(
                 "Het API-token is onbekend, verlopen of ingetrokken.", headers=BEARER_CHALLENGE
@@ -76,7 +79,9 @@ async def _session_principal(
         return None
     if time.time() - since > ABSOLUTE_SECONDS:
         return None
-    return await sync_to_thread(_active_principal, connection, user_id, epoch)
+    return await inline_or_in_thread(
+        connection, partial(_active_principal, connection, user_id, epoch)
+    )
 
 
 def _active_principal(
