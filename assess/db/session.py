@@ -23,16 +23,17 @@ def normalise_url(url: str) -> str:
 
 def make_engine(url: str, **options: Any) -> Engine:
     normalised = normalise_url(url)
-    if make_url(normalised).get_backend_name() == "sqlite":
+    parsed = make_url(normalised)
+    if parsed.get_backend_name() == "sqlite":
         arguments = options.setdefault("connect_args", {})
         arguments.setdefault("factory", _queued_connection_class())
-        if make_url(normalised).database not in (None, "", ":memory:"):
+        if parsed.database not in (None, "", ":memory:"):
             # work on the event loop (web/inline.py) must never wait for a pooled connection;
             # a SQLite connection is a file handle, so more of them cost next to nothing
             options.setdefault("max_overflow", -1)
-    options.setdefault("hide_parameters", True)  # no user text in logs or error messages
-    if make_url(normalised).get_backend_name() != "sqlite":
+    else:
         options.setdefault("pool_pre_ping", True)  # a restarted server: reconnect by itself
+    options.setdefault("hide_parameters", True)  # no user text in logs or error messages
     engine = create_engine(normalised, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -13,10 +13,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from assess.framework.vocabulary import PeerGroup
 from assess.services import accounts, answering, answers, assessments, comparison, reports
 from assess.services.assessments import AnswerView, AssessmentView
-from assess.web.deps import Db, commit_now, min_group_size, viewer
+from assess.web.deps import Db, min_group_size, viewer
 from assess.web.downloads import pdf_download
 from assess.web.errors import problems
-from assess.web.inline import inline_or_in_thread
+from assess.web.inline import committed
 from assess.web.params import GemeenteCode, Page, PageSize, page_links
 from assess.web.schemas.assessments import (
     Aangemaakt,
@@ -235,11 +235,9 @@ class ZelfevaluatieController(Controller):
                 expected_version(if_match, if_none_match),
                 keep_documents=data.keeps_documents,
             )
-            response = one_answer(saved)
-            commit_now(request)
-            return response
+            return one_answer(saved)
 
-        return await inline_or_in_thread(request, save, db)
+        return await committed(request, db, save)
 
     @put(
         "/deling",
@@ -332,11 +330,9 @@ class ZelfevaluatieController(Controller):
         self, request: AnyRequest, db: Db, zelfevaluatie_id: AssessmentId
     ) -> Analyse:
         def read() -> Analyse:
-            found = analyse_of(assessments.get(db, viewer(request), zelfevaluatie_id))
-            commit_now(request)  # a read: ending it here spares the hop back to the thread pool
-            return found
+            return analyse_of(assessments.get(db, viewer(request), zelfevaluatie_id))
 
-        return await inline_or_in_thread(request, read, db)
+        return await committed(request, db, read)
 
     @get(
         "/vergelijking",
@@ -360,13 +356,10 @@ class ZelfevaluatieController(Controller):
     ) -> Vergelijking:
         def read() -> Vergelijking:
             minimum = min_group_size(request)
-            who = viewer(request)
-            peer = comparison.peer_comparison(db, who, zelfevaluatie_id, groep, minimum)
-            found = comparison_of(peer, minimum)
-            commit_now(request)  # a read: ending it here spares the hop back to the thread pool
-            return found
+            peer = comparison.peer_comparison(db, viewer(request), zelfevaluatie_id, groep, minimum)
+            return comparison_of(peer, minimum)
 
-        return await inline_or_in_thread(request, read, db)
+        return await committed(request, db, read)
 
     @get(
         "/rapport",

@@ -57,9 +57,10 @@ async def end_transaction(message: Message, scope: Scope) -> None:
 
 
 def commit_now(request: Request[Any, Any, Any]) -> None:
-    """Commit the request's session here, on the handler's thread, instead of in a hop back
-    to the thread pool once the response starts. For a sync handler that has its successful
-    response in hand (the answer PUT: under SQLite it also holds the write lock for less)."""
+    """Commit the request's session here, where the handler's work ran, instead of in a hop
+    back to the thread pool once the response starts. For work that has its successful
+    response in hand (`web/inline.py: committed`; under SQLite a save then holds the write
+    lock for less)."""
     session = request.scope.get("state", {}).pop(SESSION_KEY, None)
     if session is not None:
         _finish(session, True)

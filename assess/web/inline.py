@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from litestar import Request
 from litestar.concurrency import sync_to_thread
 from litestar.connection import ASGIConnection
 from sqlalchemy.orm import Session
 
 from assess.db.session import without_waiting, would_wait
+from assess.web.deps import commit_now
 
 T = TypeVar("T")
 
@@ -44,3 +46,15 @@ async def inline_or_in_thread(
             if not would_wait(error):
                 raise
     return await sync_to_thread(work)
+
+
+async def committed(request: Request[Any, Any, Any], session: Session, work: Callable[[], T]) -> T:
+    """A handler's `work` on the request's `session`, committed as soon as it is done (its
+    response in hand): on its own thread or here, so no further hop ends the transaction."""
+
+    def work_and_commit() -> T:
+        result = work()
+        commit_now(request)
+        return result
+
+    return await inline_or_in_thread(request, work_and_commit, session)
